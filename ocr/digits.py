@@ -1,0 +1,829 @@
+"""Dedicated re-reader for Thai (and Arabic) digits in scanned letters.
+
+Stock Tesseract (``tha``) confuses Thai digits on scans (๘→๕, ๗→๓, ๖→๒, ๙→๕).
+This module segments a word or line crop into glyphs, classifies each glyph with a
+small numpy MLP (weights in ``ocr/models/thai_digits.npz``, trained from rendered
+fonts by ``ocr/training/train_digits.py``) and replaces the digits of Tesseract's
+text where the glyph sequence lines up with the text.
+
+Classes: ``๐``–``๙``, ``0``–``9``, the separators ``/ . - ,`` and ``other`` (Thai
+letters and marks, Latin letters, punctuation, broken or merged glyphs), so that a
+letter is never forced into a digit.
+
+Images are numpy arrays: 2-D ``uint8`` grey (dark text on light paper); RGB(A)
+arrays are converted to grey. Boxes are ``(x, y, w, h)`` in pixels of the input.
+No Django, no Tesseract call in here (the caller runs Tesseract).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import cv2
+import numpy as np
+
+__all__ = [
+    "MODEL_PATH",
+    "THAI_DIGITS",
+    "ARABIC_DIGITS",
+    "SEPARATORS",
+    "OTHER",
+    "BOX",
+    "DigitModel",
+    "Glyph",
+    "load_model",
+    "analyze",
+    "glyph_features",
+    "segment_glyphs",
+    "classify",
+    "classify_glyphs",
+    "reread_digits",
+    "read_number",
+    "reread_tesseract_data",
+]
+
+MODEL_PATH = Path(__file__).resolve().parent / "models" / "thai_digits.npz"
+"""Default weights file (numpy ``.npz``, no pickled objects)."""
+
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+ARABIC_DIGITS = "0123456789"
+SEPARATORS = "/.-,"
+OTHER = "other"
+"""Label of the non-digit class."""
+
+BOX = 24
+"""Side in px of the square the glyph bitmap is normalised into."""
+
+N_SCALARS = 8
+"""Number of scalar shape features appended to the ``BOX*BOX`` bitmap."""
+
+DEFAULT_MIN_PROB = 0.6
+"""Default classifier probability needed to replace a digit."""
+
+_DIGIT_TO_VALUE = {c: i for i, c in enumerate(THAI_DIGITS)} | {c: i for i, c in enumerate(ARABIC_DIGITS)}
+_THAI_LETTER = re.compile("[\u0e01-\u0e4f]")  # Thai letters, vowels, marks (not digits)
+
+
+def _is_digit(ch: str) -> bool:
+    return ch in _DIGIT_TO_VALUE
+
+
+def _kind_of_char(ch: str) -> str:
+    """'d' digit, 's' separator, ' ' whitespace, 'o' anything else."""
+    if _is_digit(ch):
+        return "d"
+    if ch in SEPARATORS:
+        return "s"
+    if ch.isspace():
+        return " "
+    return "o"
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass(frozen=True)
+class DigitModel:
+    """A small MLP glyph classifier evaluated in numpy.
+
+    Attributes:
+        classes: the labels, shape ``(C,)`` (``"๐"``…``"9"``, ``"/"``, …, ``"other"``).
+        mean, std: feature standardisation, shape ``(F,)`` with ``F = BOX*BOX + N_SCALARS``.
+        weights, biases: dense layers; hidden layers use ReLU, the last softmax.
+    """
+
+    classes: tuple[str, ...]
+    mean: np.ndarray
+    std: np.ndarray
+    weights: tuple[np.ndarray, ...]
+    biases: tuple[np.ndarray, ...]
+
+    def predict_proba(self, feats: np.ndarray) -> np.ndarray:
+        """Class probabilities.
+
+        Args:
+            feats: features, shape ``(N, F)`` or ``(F,)`` (see :func:`glyph_features`).
+
+        Returns:
+            Probabilities, shape ``(N, C)`` (rows sum to 1), float64.
+
+        Raises:
+            ValueError: wrong feature length.
+        """
+        x = np.atleast_2d(np.asarray(feats, dtype=np.float64))
+        if x.shape[1] != self.mean.shape[0]:
+            raise ValueError(f"expected {self.mean.shape[0]} features, got {x.shape[1]}")
+        h = (x - self.mean) / self.std
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            h = h @ w + b
+            if i < len(self.weights) - 1:
+                np.maximum(h, 0.0, out=h)
+        h -= h.max(axis=1, keepdims=True)
+        e = np.exp(h)
+        return e / e.sum(axis=1, keepdims=True)
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as a compressed ``.npz`` of plain arrays (no pickle).
+
+        Args:
+            path: destination file.
+        """
+        arrays: dict[str, np.ndarray] = {
+            "classes": np.array(self.classes, dtype="<U8"),
+            "mean": self.mean.astype(np.float32),
+            "std": self.std.astype(np.float32),
+            "n_layers": np.array(len(self.weights), dtype=np.int32),
+            "box": np.array(BOX, dtype=np.int32),
+            "n_scalars": np.array(N_SCALARS, dtype=np.int32),
+        }
+        for i, (w, b) in enumerate(zip(self.weights, self.biases)):
+            arrays[f"W{i}"] = w.astype(np.float32)
+            arrays[f"b{i}"] = b.astype(np.float32)
+        np.savez_compressed(path, **arrays)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "DigitModel":
+        """Read a model written by :meth:`save` (``np.load(allow_pickle=False)``).
+
+        Raises:
+            FileNotFoundError: no such file.
+            ValueError: the file was made for another feature layout.
+        """
+        with np.load(path, allow_pickle=False) as z:
+            if int(z["box"]) != BOX or int(z["n_scalars"]) != N_SCALARS:
+                raise ValueError(f"{path}: model made for another feature layout")
+            n = int(z["n_layers"])
+            return cls(
+                classes=tuple(str(c) for c in z["classes"]),
+                mean=z["mean"].astype(np.float64),
+                std=z["std"].astype(np.float64),
+                weights=tuple(z[f"W{i}"].astype(np.float64) for i in range(n)),
+                biases=tuple(z[f"b{i}"].astype(np.float64) for i in range(n)),
+            )
+
+
+@functools.lru_cache(maxsize=4)
+def load_model(path: str | Path | None = None) -> DigitModel:
+    """Load (and cache) the glyph classifier.
+
+    Args:
+        path: ``.npz`` file; default :data:`MODEL_PATH`.
+
+    Returns:
+        The :class:`DigitModel`.
+
+    Raises:
+        FileNotFoundError: the weights file is missing (run
+            ``python -m ocr.training.train_digits``).
+    """
+    return DigitModel.load(Path(path) if path is not None else MODEL_PATH)
+
+
+# --------------------------------------------------------------------------- segmentation
+
+
+@dataclass
+class Glyph:
+    """One segmented glyph of a crop.
+
+    Attributes:
+        box: ``(x, y, w, h)`` in pixels of the (possibly upscaled) analysed image.
+        mask: bool array ``(h, w)``, the glyph's own ink inside ``box``.
+        ref: typical glyph height of the crop in px (x-height-like reference).
+        baseline: y of the text baseline in the analysed image, px.
+        label, prob, probs: filled by :func:`classify_glyphs`.
+    """
+
+    box: tuple[int, int, int, int]
+    mask: np.ndarray
+    ref: float
+    baseline: float
+    label: str = ""
+    prob: float = 0.0
+    probs: np.ndarray | None = field(default=None, repr=False)
+
+
+@dataclass
+class Analysis:
+    """Segmentation of a crop: glyphs left to right and the scale used."""
+
+    glyphs: list[Glyph]
+    scale: float  # analysed image = input * scale
+    ref: float
+    baseline: float
+
+    def boxes(self) -> list[tuple[int, int, int, int]]:
+        """Glyph boxes ``(x, y, w, h)`` in input pixels."""
+        out = []
+        for g in self.glyphs:
+            x, y, w, h = g.box
+            s = self.scale
+            x0, y0 = int(np.floor(x / s)), int(np.floor(y / s))
+            x1, y1 = int(np.ceil((x + w) / s)), int(np.ceil((y + h) / s))
+            out.append((x0, y0, max(1, x1 - x0), max(1, y1 - y0)))
+        return out
+
+
+def _to_gray(img: np.ndarray) -> np.ndarray:
+    a = np.asarray(img)
+    if a.ndim == 3:
+        if a.shape[2] == 4:
+            a = a[..., :3]
+        a = cv2.cvtColor(np.ascontiguousarray(a.astype(np.uint8)), cv2.COLOR_RGB2GRAY)
+    elif a.ndim != 2:
+        raise ValueError(f"expected a 2-D grey or 3-D colour image, got shape {a.shape}")
+    if a.dtype != np.uint8:
+        if a.dtype == bool:
+            a = np.where(a, 0, 255)
+        elif np.issubdtype(a.dtype, np.floating) and a.size and a.max() <= 1.0:
+            a = a * 255.0
+        a = np.clip(a, 0, 255).astype(np.uint8)
+    return a
+
+
+def _binarize(gray: np.ndarray, thr_offset: float = 0.0) -> np.ndarray:
+    """Ink mask (True = ink) by Otsu's threshold (+ offset, for training jitter)."""
+    if gray.size == 0 or int(gray.max()) - int(gray.min()) < 40:
+        return np.zeros(gray.shape, bool)
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return gray <= (t + thr_offset)
+
+
+def _components(ink: np.ndarray):
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    return n, labels, stats
+
+
+def _ref_baseline(stats: np.ndarray, idx: Sequence[int]) -> tuple[float, float]:
+    """Typical glyph height and baseline from component boxes."""
+    if not len(idx):
+        return 1.0, 0.0
+    hs = stats[idx, cv2.CC_STAT_HEIGHT].astype(float)
+    ws = stats[idx, cv2.CC_STAT_WIDTH].astype(float)
+    size = np.maximum(hs, ws)
+    keep = [i for i, s, h in zip(idx, size, hs) if h >= 0.35 * hs.max() and s >= 0.3 * size.max()]
+    if not keep:
+        keep = list(idx)
+    h = stats[keep, cv2.CC_STAT_HEIGHT].astype(float)
+    bottoms = stats[keep, cv2.CC_STAT_TOP] + h
+    return float(max(1.0, np.median(h))), float(np.median(bottoms))
+
+
+def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0) -> Analysis:
+    """Binarise a crop and segment it into glyphs (internal, shared with training).
+
+    Steps: Otsu binarisation; 8-connected components; drop specks smaller than
+    12 % of the typical glyph height; merge components that overlap horizontally
+    by half the narrower one (Thai vowel/tone marks with their consonant, pieces of a
+    broken glyph, the two dots of ะ), or that are tiny and nearly touching;
+    sort left to right. Crops whose glyphs are smaller than ``min_ref`` px are
+    upscaled first.
+
+    Args:
+        gray: crop, 2-D uint8, dark text on light background (colour is converted).
+        thr_offset: added to Otsu's threshold (grey levels), training jitter only.
+        min_ref: upscale so the typical glyph height is at least this many px.
+
+    Returns:
+        An :class:`Analysis` (glyphs in the analysed, possibly upscaled, image).
+
+    Raises:
+        ValueError: not an image array.
+    """
+    g = _to_gray(gray)
+    scale = 1.0
+    ink = _binarize(g, thr_offset)
+    n, labels, stats = _components(ink)
+    idx = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 3]
+    ref, _ = _ref_baseline(stats, idx)
+    if idx and ref < min_ref:
+        scale = min(6.0, min_ref / ref)
+        g = cv2.resize(g, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        ink = _binarize(g, thr_offset)
+        n, labels, stats = _components(ink)
+        idx = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 3]
+    ref, base = _ref_baseline(stats, idx)
+    H = g.shape[0]
+    keep = []
+    for i in idx:
+        x, y, w, h, a = stats[i]
+        if max(w, h) < 0.12 * ref:
+            continue  # speck
+        # intruders from the neighbouring lines: marks of the line below (they start
+        # well under the baseline) and descenders of the line above cut by the edge
+        if y > base + 0.45 * ref and h < 0.8 * ref:
+            continue
+        if y == 0 and y + h < base - 1.5 * ref:
+            continue
+        keep.append(i)
+    # union-find merge
+    parent = {i: i for i in keep}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(keep, key=lambda i: stats[i, cv2.CC_STAT_LEFT])
+    for a_i, i in enumerate(order):
+        xi, yi, wi, hi = stats[i, :4]
+        for j in order[a_i + 1:]:
+            xj, yj, wj, hj = stats[j, :4]
+            if xj > xi + wi + 0.1 * ref:
+                break
+            ov = min(xi + wi, xj + wj) - max(xi, xj)
+            small = min(max(wi, hi), max(wj, hj)) < 0.3 * ref
+            if ov >= 0.5 * min(wi, wj):
+                parent[find(j)] = find(i)
+            elif small and ov >= -0.04 * ref:
+                # a small piece (mark, broken stroke) touching/overlapping a neighbour
+                # is merged only when it is vertically outside the other's body
+                vo = min(yi + hi, yj + hj) - max(yi, yj)
+                if vo <= 0 and ov >= 0.2 * min(wi, wj):
+                    parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in keep:
+        groups.setdefault(find(i), []).append(i)
+    glyphs: list[Glyph] = []
+    for members in groups.values():
+        xs0 = [stats[i, cv2.CC_STAT_LEFT] for i in members]
+        ys0 = [stats[i, cv2.CC_STAT_TOP] for i in members]
+        xs1 = [stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH] for i in members]
+        ys1 = [stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] for i in members]
+        x0, y0, x1, y1 = min(xs0), min(ys0), max(xs1), max(ys1)
+        sub = labels[y0:y1, x0:x1]
+        mask = np.isin(sub, members)
+        glyphs.append(Glyph((int(x0), int(y0), int(x1 - x0), int(y1 - y0)), mask, ref, base))
+    glyphs.sort(key=lambda gl: (gl.box[0] + gl.box[2] / 2.0))
+    return Analysis(glyphs, scale, ref, base)
+
+
+def segment_glyphs(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes of the glyphs in a word or line crop, left to right.
+
+    Connected components are merged when they belong to one glyph (a consonant with
+    its vowel/tone marks, the pieces of a broken stroke); specks are dropped.
+
+    Args:
+        gray: crop, 2-D uint8 ``(H, W)``, dark text on light background (RGB is
+            converted to grey).
+
+    Returns:
+        List of ``(x, y, w, h)`` boxes in pixels of ``gray``, sorted by centre x.
+
+    Raises:
+        ValueError: not a 2-D/3-D image array.
+    """
+    return analyze(gray).boxes()
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _holes(mask: np.ndarray) -> int:
+    """Number of enclosed background regions of a glyph mask."""
+    pad = np.pad(~mask, 1, constant_values=True).astype(np.uint8)
+    n, _ = cv2.connectedComponents(pad, connectivity=4)
+    return max(0, n - 2)
+
+
+def glyph_features(mask: np.ndarray, box: tuple[int, int, int, int], ref: float, baseline: float) -> np.ndarray:
+    """Feature vector of one glyph.
+
+    Args:
+        mask: bool ``(h, w)``, the glyph's ink.
+        box: ``(x, y, w, h)`` of the glyph in the analysed image, px.
+        ref: typical glyph height of its crop, px.
+        baseline: baseline y of its crop, px.
+
+    Returns:
+        float32 vector of length ``BOX*BOX + N_SCALARS``: the ink bitmap scaled to fit
+        ``BOX-4`` px keeping its aspect ratio and centred in ``BOX x BOX`` (0..1),
+        then log aspect, height/ref, width/ref, top and bottom relative to the
+        baseline (in ref units), ink density, number of holes/2, log(ref/40).
+    """
+    x, y, w, h = box
+    m = mask.astype(np.float32)
+    side = max(w, h)
+    s = (BOX - 4) / float(side)
+    nw, nh = max(1, int(round(w * s))), max(1, int(round(h * s)))
+    small = cv2.resize(m, (nw, nh), interpolation=cv2.INTER_AREA)
+    canvas = np.zeros((BOX, BOX), np.float32)
+    ox, oy = (BOX - nw) // 2, (BOX - nh) // 2
+    canvas[oy:oy + nh, ox:ox + nw] = small
+    ref = max(1.0, float(ref))
+    scal = np.array(
+        [
+            np.log(w / float(h)),
+            h / ref,
+            w / ref,
+            (y - baseline) / ref,
+            (y + h - baseline) / ref,
+            float(mask.mean()),
+            min(_holes(mask), 4) / 2.0,
+            np.log(ref / 40.0),
+        ],
+        np.float32,
+    )
+    return np.concatenate([canvas.ravel(), scal])
+
+
+def classify_glyphs(analysis: Analysis, model: DigitModel | None = None) -> Analysis:
+    """Classify every glyph of an analysis in place (label, prob, probs).
+
+    Args:
+        analysis: from :func:`analyze`.
+        model: classifier; default :func:`load_model`.
+
+    Returns:
+        The same ``analysis``.
+
+    Raises:
+        FileNotFoundError: no model file.
+    """
+    if not analysis.glyphs:
+        return analysis
+    model = model or load_model()
+    feats = np.stack([glyph_features(g.mask, g.box, g.ref, g.baseline) for g in analysis.glyphs])
+    probs = model.predict_proba(feats)
+    for g, p in zip(analysis.glyphs, probs):
+        k = int(np.argmax(p))
+        g.label, g.prob, g.probs = model.classes[k], float(p[k]), p
+    return analysis
+
+
+def classify(glyph: np.ndarray) -> tuple[str, float]:
+    """Classify a crop holding a single glyph.
+
+    Without its word around it the glyph's height and baseline are taken from the
+    crop itself; inside words use :func:`reread_digits`/:func:`read_number`, which
+    use the whole crop as context.
+
+    Args:
+        glyph: crop, 2-D uint8 ``(H, W)``, dark on light (RGB converted).
+
+    Returns:
+        ``(char, probability)``: char is one of ``๐``–``๙``, ``0``–``9``, ``/ . - ,``
+        or ``"other"``; probability in [0, 1]. An empty crop gives ``("other", 0.0)``.
+
+    Raises:
+        ValueError: not an image array.
+        FileNotFoundError: no model file.
+    """
+    an = analyze(glyph)
+    if not an.glyphs:
+        return OTHER, 0.0
+    # the whole crop is one glyph: union of its pieces
+    xs0 = min(g.box[0] for g in an.glyphs)
+    ys0 = min(g.box[1] for g in an.glyphs)
+    xs1 = max(g.box[0] + g.box[2] for g in an.glyphs)
+    ys1 = max(g.box[1] + g.box[3] for g in an.glyphs)
+    mask = np.zeros((ys1 - ys0, xs1 - xs0), bool)
+    for g in an.glyphs:
+        x, y, w, h = g.box
+        mask[y - ys0:y - ys0 + h, x - xs0:x - xs0 + w] |= g.mask
+    box = (xs0, ys0, xs1 - xs0, ys1 - ys0)
+    one = Analysis([Glyph(box, mask, float(box[3]), float(ys1))], an.scale, float(box[3]), float(ys1))
+    classify_glyphs(one)
+    g = one.glyphs[0]
+    return g.label, g.prob
+
+
+# --------------------------------------------------------------------------- re-reading
+
+
+@dataclass
+class _GInfo:
+    kind: str  # 'd', 's', 'o'
+    value: int  # digit value (argmax over both scripts) or -1
+    pvalue: float  # probability of that value (Thai + Arabic)
+    pthai: float  # P(Thai digit) among digit probability
+    sep: str
+    x0: float
+    x1: float
+
+
+def _glyph_info(an: Analysis, model: DigitModel) -> list[_GInfo]:
+    cls = model.classes
+    ti = [cls.index(c) for c in THAI_DIGITS]
+    ai = [cls.index(c) for c in ARABIC_DIGITS]
+    si = [cls.index(c) for c in SEPARATORS]
+    out = []
+    for g in an.glyphs:
+        p = g.probs
+        pt, pa = p[ti], p[ai]
+        pd = float(pt.sum() + pa.sum())
+        ps = float(p[si].sum())
+        po = 1.0 - pd - ps
+        kind = "d" if pd >= max(ps, po) else ("s" if ps >= po else "o")
+        val = pt + pa
+        v = int(np.argmax(val))
+        out.append(
+            _GInfo(kind, v, float(val[v]), float(pt.sum() / max(pd, 1e-9)),
+                   SEPARATORS[int(np.argmax(p[si]))], g.box[0] / an.scale, (g.box[0] + g.box[2]) / an.scale)
+        )
+    return out
+
+
+def _runs(kinds: Sequence[str]) -> list[list[int]]:
+    """Maximal runs of digit/separator items (spaces ignored) holding >= 1 digit.
+
+    Returns lists of the indices of the *digits* of each run.
+    """
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    for i, k in enumerate(kinds):
+        if k == " " or k == "s":
+            continue
+        if k == "d":
+            cur.append(i)
+        else:
+            if cur:
+                runs.append(cur)
+            cur = []
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def _apply(text: str, pairs: Iterable[tuple[int, _GInfo]], min_prob: float, script_runs) -> tuple[str, float]:
+    chars = list(text)
+    conf = 1.0
+    for ti, gi in pairs:
+        conf = min(conf, gi.pvalue)
+        if gi.pvalue < min_prob:
+            continue
+        thai = script_runs.get(ti, chars[ti] in THAI_DIGITS)
+        chars[ti] = (THAI_DIGITS if thai else ARABIC_DIGITS)[gi.value]
+    return "".join(chars), conf
+
+
+def _script_for_run(text: str, tidx: list[int], ginfos: list[_GInfo]) -> dict[int, bool]:
+    """Digit script of a run: Tesseract's unless the classifier is sure otherwise."""
+    pthai = float(np.mean([g.pthai for g in ginfos]))
+    out = {}
+    for ti in tidx:
+        tes_thai = text[ti] in THAI_DIGITS
+        if tes_thai and pthai < 0.1:
+            out[ti] = False
+        elif not tes_thai and pthai > 0.9:
+            out[ti] = True
+        else:
+            out[ti] = tes_thai
+    return out
+
+
+def _all_digitish(ginfos: list[_GInfo], min_prob: float) -> bool:
+    return bool(ginfos) and any(g.kind == "d" for g in ginfos) and all(
+        g.kind in "ds" and (g.pvalue >= min_prob if g.kind == "d" else True) for g in ginfos
+    )
+
+
+def _number_text(an: Analysis, ginfos: list[_GInfo]) -> tuple[str, float]:
+    """Glyphs of a digits-only crop to text (Thai digits when the glyphs are Thai)."""
+    digs = [g for g in ginfos if g.kind == "d"]
+    if not digs:
+        return "", 0.0
+    thai = float(np.mean([g.pthai for g in digs])) >= 0.5
+    table = THAI_DIGITS if thai else ARABIC_DIGITS
+    out: list[str] = []
+    conf = 1.0
+    prev_x1 = None
+    gap = 0.45 * an.ref / an.scale
+    for g in ginfos:
+        if prev_x1 is not None and g.x0 - prev_x1 > gap and out and out[-1] != " ":
+            out.append(" ")
+        if g.kind == "d":
+            out.append(table[g.value])
+            conf = min(conf, g.pvalue)
+        elif g.kind == "s":
+            out.append(g.sep)
+        else:
+            conf = min(conf, 1.0 - g.pvalue)  # an unreadable glyph lowers the confidence
+            continue
+        prev_x1 = g.x1
+    return "".join(out).strip(), conf
+
+
+_GARBAGE = re.compile(r"^[A-Za-z()\[\]{}|!:;'\"`~^_=+*<>?\\.,/-]{1,6}$")
+
+
+def reread_digits(
+    gray_word: np.ndarray,
+    tesseract_text: str,
+    *,
+    min_prob: float = DEFAULT_MIN_PROB,
+    model: DigitModel | None = None,
+) -> tuple[str, float]:
+    """Re-read the digits of Tesseract's text for a word or line crop.
+
+    The crop is segmented and every glyph classified. Digit runs (digits and
+    separators between letters; spaces ignored) are taken from the text and from the
+    glyphs; when both have the same number of runs with the same number of digits
+    each, every text digit is replaced by the classifier's digit for the glyph at
+    the same place, if its probability is at least ``min_prob``; the script (Thai or
+    Arabic) follows Tesseract unless the classifier is sure of the other one.
+    Otherwise the text is returned unchanged. Special case: a short text with no
+    Thai letters and no digits (Tesseract garbage such as ``"ene)"``) whose glyphs
+    are all confidently digits/separators is replaced by the number read.
+
+    Args:
+        gray_word: crop, 2-D uint8 ``(H, W)``, dark text on light (RGB converted).
+        tesseract_text: Tesseract's text for the crop.
+        min_prob: probability needed to replace a digit (0..1).
+        model: classifier, default :func:`load_model`.
+
+    Returns:
+        ``(text, confidence)``: the corrected text and the lowest classifier
+        probability over the digits aligned (1.0 when the text has no digits,
+        0.0 when digits could not be aligned and the text is returned unchanged).
+
+    Raises:
+        ValueError: not an image array.
+        FileNotFoundError: no model file.
+    """
+    model = model or load_model()
+    text = tesseract_text
+    kinds = [_kind_of_char(c) for c in text]
+    truns = _runs(kinds)
+    an = classify_glyphs(analyze(gray_word), model)
+    ginfos = _glyph_info(an, model)
+    if not truns:
+        t = text.strip()
+        if t and _GARBAGE.match(t) and not _THAI_LETTER.search(t) and _all_digitish(ginfos, 0.9):
+            num, conf = _number_text(an, ginfos)
+            if num and conf >= 0.9:
+                return num, conf
+        return text, 1.0
+    gruns = _runs([g.kind for g in ginfos])
+    if len(gruns) != len(truns) or any(len(a) != len(b) for a, b in zip(truns, gruns)):
+        return text, 0.0
+    pairs = []
+    scripts: dict[int, bool] = {}
+    for tr, gr in zip(truns, gruns):
+        gis = [ginfos[j] for j in gr]
+        pairs += list(zip(tr, gis))
+        scripts |= _script_for_run(text, tr, gis)
+    return _apply(text, pairs, min_prob, scripts)
+
+
+def read_number(gray: np.ndarray, *, model: DigitModel | None = None) -> tuple[str, float]:
+    """Read a crop that should hold only digits and separators (``/ . - ,`` space).
+
+    Args:
+        gray: crop, 2-D uint8 ``(H, W)``, dark on light (RGB converted), e.g. the
+            day of a date that Tesseract turned into garbage.
+        model: classifier, default :func:`load_model`.
+
+    Returns:
+        ``(text, confidence)``: Thai digits for Thai glyphs (Arabic for Arabic),
+        separators as read, a space where the gap is wider than about half a digit;
+        glyphs that are not digits or separators are left out and lower the
+        confidence; confidence is the lowest glyph probability. ``("", 0.0)`` when
+        no digit is found.
+
+    Raises:
+        ValueError: not an image array.
+        FileNotFoundError: no model file.
+    """
+    model = model or load_model()
+    an = classify_glyphs(analyze(gray), model)
+    return _number_text(an, _glyph_info(an, model))
+
+
+# --------------------------------------------------------------------------- page helper
+
+
+def reread_tesseract_data(
+    gray_page: np.ndarray,
+    data: dict,
+    *,
+    min_prob: float = DEFAULT_MIN_PROB,
+    model: DigitModel | None = None,
+) -> tuple[list[str], list[float]]:
+    """Re-read the digits of a whole ``pytesseract.image_to_data`` result.
+
+    Works line by line (Tesseract's word boxes for Thai are often per character and
+    imprecise): each line is cropped from its level-4 box, segmented and
+    classified once; digit runs of the line text are matched to glyph runs by
+    horizontal overlap of their boxes and, when the digit counts agree, replaced as
+    in :func:`reread_digits`. Words without Thai letters or digits that Tesseract
+    made of a number (``"ene)"``) are re-read with the number reader when all their
+    glyphs are confidently digits.
+
+    Args:
+        gray_page: the page image given to Tesseract, 2-D uint8 ``(H, W)``.
+        data: ``image_to_data(..., output_type=Output.DICT)`` (keys ``level``,
+            ``page_num``, ``block_num``, ``par_num``, ``line_num``, ``left``, ``top``,
+            ``width``, ``height``, ``text``).
+        min_prob: probability needed to replace a digit.
+        model: classifier, default :func:`load_model`.
+
+    Returns:
+        ``(texts, confidences)``: lists as long as ``data["text"]``; texts with
+        digits re-read (unchanged where nothing could be aligned); confidence of
+        each word = lowest digit probability in it (1.0 for words without digits,
+        0.0 when its digits could not be aligned).
+
+    Raises:
+        KeyError: ``data`` lacks a key above.
+        FileNotFoundError: no model file.
+    """
+    model = model or load_model()
+    page = _to_gray(gray_page)
+    H, W = page.shape
+    texts = [str(t) for t in data["text"]]
+    confs = [1.0 if not any(_is_digit(c) for c in t) else 0.0 for t in texts]
+    n = len(texts)
+    lines: dict[tuple, list[int]] = {}
+    line_box: dict[tuple, tuple[int, int, int, int]] = {}
+    for i in range(n):
+        key = (data["page_num"][i], data["block_num"][i], data["par_num"][i], data["line_num"][i])
+        lvl = int(data["level"][i])
+        if lvl == 4:
+            line_box[key] = (int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]))
+        elif lvl == 5 and texts[i].strip():
+            lines.setdefault(key, []).append(i)
+    for key, idxs in lines.items():
+        has_digit = any(_is_digit(c) for i in idxs for c in texts[i])
+        garbage = [i for i in idxs if _GARBAGE.match(texts[i].strip()) and not _THAI_LETTER.search(texts[i])]
+        if not has_digit and not garbage:
+            continue
+        if key in line_box:
+            lx, ly, lw, lh = line_box[key]
+        else:
+            xs = [data["left"][i] for i in idxs]
+            ys = [data["top"][i] for i in idxs]
+            lx, ly = min(xs), min(ys)
+            lw = max(data["left"][i] + data["width"][i] for i in idxs) - lx
+            lh = max(data["top"][i] + data["height"][i] for i in idxs) - ly
+        x0, y0 = max(0, lx), max(0, ly)
+        x1, y1 = min(W, lx + lw), min(H, ly + lh)
+        if x1 - x0 < 2 or y1 - y0 < 2:
+            continue
+        crop = page[y0:y1, x0:x1]
+        an = classify_glyphs(analyze(crop), model)
+        ginfos = _glyph_info(an, model)
+        for gi in ginfos:
+            gi.x0 += x0
+            gi.x1 += x0
+        gruns = _runs([g.kind for g in ginfos])
+        # text of the line with per-char x extents taken from the word boxes
+        chars: list[str] = []
+        owner: list[int] = []
+        for i in idxs:
+            if chars:
+                chars.append(" ")
+                owner.append(-1)
+            chars += list(texts[i])
+            owner += [i] * len(texts[i])
+        truns = _runs([_kind_of_char(c) for c in chars])
+        used: set[int] = set()
+        new_chars = list(chars)
+        touched: dict[int, float] = {}
+        for tr in truns:
+            words = sorted({owner[c] for c in tr})
+            tx0 = min(data["left"][i] for i in words)
+            tx1 = max(data["left"][i] + data["width"][i] for i in words)
+            best, best_ov = None, 0.0
+            for r, gr in enumerate(gruns):
+                if r in used:
+                    continue
+                gx0, gx1 = ginfos[gr[0]].x0, ginfos[gr[-1]].x1
+                ov = min(tx1, gx1) - max(tx0, gx0)
+                frac = ov / max(1.0, min(tx1 - tx0, gx1 - gx0))
+                if frac > best_ov:
+                    best, best_ov = r, frac
+            if best is None or best_ov < 0.5 or len(gruns[best]) != len(tr):
+                for c in tr:
+                    touched[owner[c]] = min(touched.get(owner[c], 1.0), 0.0)
+                continue
+            used.add(best)
+            gis = [ginfos[j] for j in gruns[best]]
+            scripts = _script_for_run("".join(chars), tr, gis)
+            for c, gi in zip(tr, gis):
+                w = owner[c]
+                touched[w] = min(touched.get(w, 1.0), gi.pvalue)
+                if gi.pvalue >= min_prob:
+                    new_chars[c] = (THAI_DIGITS if scripts[c] else ARABIC_DIGITS)[gi.value]
+        for w, cf in touched.items():
+            confs[w] = cf
+        pos = 0
+        for i in idxs:
+            texts[i] = "".join(new_chars[pos:pos + len(texts[i])])
+            pos += len(texts[i]) + 1
+        # garbage words: re-read from the glyphs under the word's box
+        for i in garbage:
+            wx0, wx1 = data["left"][i], data["left"][i] + data["width"][i]
+            inside = [g for g in ginfos if min(wx1, g.x1) - max(wx0, g.x0) >= 0.5 * (g.x1 - g.x0)]
+            if inside and _all_digitish(inside, 0.9):
+                sub = Analysis([an.glyphs[ginfos.index(g)] for g in inside], an.scale, an.ref, an.baseline)
+                num, cf = _number_text(sub, inside)
+                if num and cf >= 0.9:
+                    texts[i], confs[i] = num, cf
+    return texts, confs

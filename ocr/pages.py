@@ -1,0 +1,311 @@
+"""Load the pages of a checked file: pixels for OCR, and a PDF's own text layer.
+
+Coordinates: every box produced here is ``(left, top, right, bottom)`` in pixels of the
+page image at :data:`ocr.preflight.RENDER_DPI` (300 dpi), origin top-left, so text-layer
+lines and OCR lines can be compared. Images whose resolution is below
+:data:`MIN_OCR_DPI` are upscaled to 300 dpi before OCR (Thai marks are small;
+Tesseract's ``tha`` model reads them better at 300 dpi).
+
+Functions here never modify the original file.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from .errors import BrokenFile
+from .preflight import RENDER_DPI
+from .thai import normalize, word_quality
+
+__all__ = [
+    "PageImage",
+    "MIN_OCR_DPI",
+    "load_page",
+    "to_gray",
+    "deskew_angle",
+    "rotate",
+    "pdf_page_text",
+    "judge_text_layer",
+]
+
+#: Images below this resolution are upscaled to RENDER_DPI for OCR.
+MIN_OCR_DPI = 250
+
+
+@dataclass
+class PageImage:
+    """One page's pixels, ready for OCR.
+
+    Attributes:
+        rgb: H × W × 3 uint8 array (RGB), at :data:`RENDER_DPI` after any upscaling.
+        dpi: resolution of ``rgb`` in dots per inch (300 for rendered PDF pages and
+            upscaled images; the file's own resolution when it is higher).
+        source_dpi: resolution of the file's own image (for PDFs: the render dpi).
+        size_in: page size in inches (width, height), for the searchable PDF.
+    """
+
+    rgb: np.ndarray
+    dpi: float
+    source_dpi: float
+    size_in: tuple[float, float]
+
+
+def _image_dpi(im: Image.Image) -> float:
+    """Resolution of an image from its header, or an estimate assuming A4 paper.
+
+    Headers saying less than 100 or more than 1200 dpi (phones write 72) are ignored;
+    then the long side is taken as 11.69 in (A4), clamped to 150–600 dpi.
+    """
+    dpi = im.info.get("dpi")
+    if dpi:
+        try:
+            d = float(dpi[0] if isinstance(dpi, (tuple, list)) else dpi)
+            if 100 <= d <= 1200:
+                return d
+        except (TypeError, ValueError):
+            pass
+    return float(min(600.0, max(150.0, max(im.size) / 11.69)))
+
+
+def load_page(path: str | os.PathLike[str], kind: str, index: int) -> PageImage:
+    """Render or decode page ``index`` (0-based) of a checked file as RGB pixels.
+
+    PDF pages are rendered by pdfium at :data:`RENDER_DPI` (page /Rotate applied);
+    image pages (PNG, JPEG, TIFF frames) are decoded with Pillow, EXIF orientation
+    applied, converted to RGB (alpha composited on white), and upscaled to
+    :data:`RENDER_DPI` when their resolution is below :data:`MIN_OCR_DPI`.
+
+    Args:
+        path: file already accepted by :func:`ocr.preflight`.
+        kind: its kind from preflight (``"pdf"``, ``"png"``, ``"jpeg"``, ``"tiff"``).
+        index: page number, 0-based.
+
+    Returns:
+        A :class:`PageImage`.
+
+    Raises:
+        BrokenFile: the page cannot be rendered or decoded (e.g. damaged image data
+            that the header check could not see).
+    """
+    if kind == "pdf":
+        import pypdfium2 as pdfium
+
+        try:
+            pdf = pdfium.PdfDocument(str(path))
+            try:
+                page = pdf[index]
+                w_pt, h_pt = page.get_size()
+                bitmap = page.render(scale=RENDER_DPI / 72.0)
+                rgb = np.array(bitmap.to_pil().convert("RGB"))
+                rot = page.get_rotation()
+            finally:
+                pdf.close()
+        except Exception as exc:
+            raise BrokenFile(detail=f"render page {index + 1}: {exc}") from exc
+        size_in = (w_pt / 72.0, h_pt / 72.0)
+        if rot in (90, 270):
+            size_in = size_in[::-1]
+        return PageImage(rgb=rgb, dpi=RENDER_DPI, source_dpi=RENDER_DPI, size_in=size_in)
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+            if index:
+                im.seek(index)
+            dpi = _image_dpi(im)
+            im = ImageOps.exif_transpose(im) if index == 0 else im.copy()
+            if im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info):
+                im = im.convert("RGBA")
+                bg = Image.new("RGBA", im.size, (255, 255, 255, 255))
+                im = Image.alpha_composite(bg, im)
+            if im.mode in ("I;16", "I;16B", "I;16L", "I"):
+                arr = np.asarray(im, dtype=np.float64)
+                arr = (255.0 * (arr - arr.min()) / max(1.0, float(arr.max() - arr.min())))
+                im = Image.fromarray(arr.astype(np.uint8))
+            im = im.convert("RGB")
+            rgb = np.array(im)
+    except Exception as exc:
+        raise BrokenFile(detail=f"decode page {index + 1}: {exc}") from exc
+    h, w = rgb.shape[:2]
+    size_in = (w / dpi, h / dpi)
+    out_dpi = dpi
+    if dpi < MIN_OCR_DPI:
+        import cv2
+
+        f = RENDER_DPI / dpi
+        rgb = cv2.resize(rgb, (round(w * f), round(h * f)), interpolation=cv2.INTER_CUBIC)
+        out_dpi = RENDER_DPI
+    return PageImage(rgb=rgb, dpi=out_dpi, source_dpi=dpi, size_in=size_in)
+
+
+def to_gray(rgb: np.ndarray) -> np.ndarray:
+    """Grayscale (H × W uint8) of an RGB page, ITU-R BT.601 luma."""
+    import cv2
+
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+
+
+def deskew_angle(gray: np.ndarray, *, max_angle: float = 5.0) -> float:
+    """Small skew of a text page, in degrees (positive = text rises to the right).
+
+    Method: Otsu-binarise a copy scaled to ~1000 px height, then find the rotation in
+    ``±max_angle`` whose horizontal projection profile has the largest variance
+    (sharpest text lines), coarse 0.5° steps then fine 0.05° steps. Rotating the page
+    by the returned angle (:func:`rotate`) levels the lines. Pages with little text
+    return 0.0.
+
+    Args:
+        gray: H × W uint8 page.
+        max_angle: search range in degrees.
+
+    Returns:
+        The angle in degrees, 0.0 when undecidable.
+    """
+    import cv2
+
+    h, w = gray.shape[:2]
+    f = 1000.0 / max(h, 1)
+    small = cv2.resize(gray, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA)
+    _, bw = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if bw.mean() < 0.5:  # fewer than ~0.2 % ink pixels
+        return 0.0
+    bw = bw.astype(np.float32)
+    hh, ww = bw.shape
+    centre = (ww / 2.0, hh / 2.0)
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        r = cv2.warpAffine(bw, m, (ww, hh), flags=cv2.INTER_NEAREST, borderValue=0)
+        prof = r.sum(axis=1)
+        return float(np.var(prof))
+
+    best = max(np.arange(-max_angle, max_angle + 1e-9, 0.5), key=score)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
+    best = float(max(fine, key=score))
+    if abs(best) < 0.05:
+        return 0.0
+    # cv2 angles are counter-clockwise; rotating by +best levels the page
+    return round(best, 2)
+
+
+def rotate(img: np.ndarray, angle: float, *, border: int = 255) -> np.ndarray:
+    """Rotate an image by ``angle`` degrees counter-clockwise about its centre.
+
+    Same size out as in; uncovered corners filled with ``border`` (white).
+    Multiples of 90° are exact (no interpolation) and swap width and height.
+    """
+    import cv2
+
+    a = angle % 360
+    if a == 0:
+        return img
+    if a in (90, 180, 270):
+        k = int(a // 90)
+        return np.ascontiguousarray(np.rot90(img, k))
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    bv = (border,) * (img.shape[2] if img.ndim == 3 else 1)
+    return cv2.warpAffine(img, m, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=bv)
+
+
+# --------------------------------------------------------------------------- text layer
+
+@dataclass
+class TextRun:
+    """A run of text from a PDF text layer: its text and box in 300-dpi pixels."""
+
+    text: str
+    box: tuple[int, int, int, int]
+
+
+def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[TextRun], int]:
+    """The text layer of PDF page ``index``: plain text, positioned runs and /Rotate.
+
+    Uses pdfium's text page: ``get_text_range()`` for the text in pdfium's reading
+    order (``\\r\\n`` → ``\\n``), and its text rectangles (``count_rects`` /
+    ``get_rect`` / ``get_text_bounded``) for runs with boxes, converted from PDF points
+    (origin bottom-left) to 300-dpi pixels (origin top-left) of the unrotated page.
+
+    Args:
+        path: a PDF accepted by preflight.
+        index: 0-based page number.
+
+    Returns:
+        ``(text, runs, rotation)``; text is ``""`` when the page has no text layer.
+
+    Raises:
+        BrokenFile: pdfium cannot load the page.
+    """
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception as exc:
+        raise BrokenFile(detail=str(exc)) from exc
+    try:
+        page = pdf[index]
+        rotation = page.get_rotation()
+        _, h_pt = page.get_size()
+        tp = page.get_textpage()
+        text = tp.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        s = RENDER_DPI / 72.0
+        runs: list[TextRun] = []
+        for i in range(tp.count_rects()):
+            l, b, r, t = tp.get_rect(i)
+            rt = tp.get_text_bounded(l, b, r, t)
+            if not rt.strip():
+                continue
+            box = (int(l * s), int((h_pt - t) * s), int(math.ceil(r * s)), int(math.ceil((h_pt - b) * s)))
+            runs.append(TextRun(text=rt, box=box))
+        return text, runs, rotation
+    except Exception as exc:
+        raise BrokenFile(detail=f"text layer of page {index + 1}: {exc}") from exc
+    finally:
+        pdf.close()
+
+
+_GARBAGE = re.compile(r"\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def judge_text_layer(text: str) -> tuple[bool, float]:
+    """Decide whether a PDF page's own text layer is good enough to use instead of OCR.
+
+    Good means all of:
+
+    * at least 40 Thai or Latin letters (else the page is an image with a stray label);
+    * under 1 % garbage characters: ``(cid:N)`` escapes, U+FFFD, private-use code points
+      (unmapped font glyphs) and control characters;
+    * :func:`ocr.thai.word_quality` ≥ 0.80 (four fifths of the Thai letters in
+      dictionary words), the score of clean born-digital Thai pages being 0.9–1.0;
+    * no sara-am mojibake: fonts with a broken ToUnicode map print ``ทหำร`` for ``ทหาร``;
+      when replacing ``ำ`` by ``า`` raises the word quality by more than 0.03, the layer is
+      rejected.
+
+    Args:
+        text: the page text (raw from the PDF).
+
+    Returns:
+        ``(ok, score)`` with score in 0..1 (the word quality, 0 when rejected for
+        garbage or length), used as the page confidence when ok.
+    """
+    letters = re.findall(r"[A-Za-z\u0e01-\u0e4e]", text or "")
+    if len(letters) < 40:
+        return False, 0.0
+    if len(_GARBAGE.findall(text)) > 0.01 * len(text):
+        return False, 0.0
+    norm = normalize(text)
+    q = word_quality(norm)
+    if "\u0e33" in norm:
+        q2 = word_quality(norm.replace("\u0e33", "\u0e32"))
+        if q2 - q > 0.03:
+            return False, q
+    return q >= 0.80, q

@@ -1,0 +1,21 @@
+"""Whether a background worker is running (its heartbeat is recent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+
+from saraban.core.models import WorkerHeartbeat
+
+
+def beat(worker_id: str) -> None:
+    """Record that ``worker_id`` is alive now."""
+    WorkerHeartbeat.objects.update_or_create(worker_id=worker_id, defaults={"seen_at": timezone.now()})
+
+
+def worker_running() -> bool:
+    """True when some worker reported within ``SARABAN_WORKER_STALE_SECONDS``."""
+    since = timezone.now() - dt.timedelta(seconds=settings.SARABAN_WORKER_STALE_SECONDS)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=since).exists()

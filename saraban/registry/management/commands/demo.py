@@ -1,0 +1,76 @@
+"""``python manage.py demo``: the main job on the embedded defaults, end to end.
+
+Loads the organisation and the demo people, renders the sample letters (the public
+letters' texts in ``samples/letters/``) as scans, registers them as the demo clerk,
+routes each to its best suggested unit, and prints what it did, the demo logins and
+how to serve the pages. Safe to run again: letters already registered are reported
+as duplicates and not numbered twice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from ocr.render import render_letter
+from saraban.core.errors import DomainError
+from saraban.core.models import User
+from saraban.registry.batch import describe, register_file
+from saraban.registry.models import Letter
+from saraban.routing.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo_people
+from saraban.routing.services import load_organisation, route_letter
+
+SAMPLES = settings.BASE_DIR / "samples" / "letters"
+INSTRUCTION = "เพื่อโปรดพิจารณาดำเนินการในส่วนที่เกี่ยวข้อง"
+
+
+class Command(BaseCommand):
+    help = "สาธิตระบบ: โหลดหน่วยงาน ผู้ใช้ตัวอย่าง ลงทะเบียนและส่งหนังสือตัวอย่าง"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--out", default=str(settings.BASE_DIR / "demo"), help="โฟลเดอร์ไฟล์สแกนตัวอย่าง")
+
+    def handle(self, *args, **options):
+        organisation = load_organisation()
+        self.stdout.write(f"หน่วยงาน: {organisation['units']} หน่วย (สป.พม.)")
+        seed_demo_people()
+        clerk = User.objects.get(username="clerk")
+        out = Path(options["out"]) / "letters"
+        out.mkdir(parents=True, exist_ok=True)
+        failures = 0
+        for index, text_file in enumerate(sorted(SAMPLES.glob("*.txt"))):
+            scan = out / f"{text_file.stem}.pdf"
+            if not scan.exists():
+                self.stdout.write(f"สร้างภาพสแกนตัวอย่าง {scan.name} …")
+                render_letter(text_file.read_text(encoding="utf-8"), scan, seed=index)
+            result = register_file(actor=clerk, path=scan)
+            self.stdout.write(describe(result))
+            if result["status"] == "registered":
+                self.route(clerk, result)
+            failures += result["status"] == "error"
+        self.summary()
+        if failures:
+            raise SystemExit(1)
+
+    def route(self, clerk, result: dict) -> None:
+        units = result["suggested_units"][:1]
+        if not units:
+            self.stdout.write("   ไม่มีหน่วยงานที่แนะนำ — รอเจ้าหน้าที่เลือกเอง")
+            return
+        try:
+            route_letter(actor=clerk, letter_id=result["letter_id"], unit_codes=[units[0]["code"]],
+                         instruction=INSTRUCTION)
+        except DomainError as exc:
+            self.stdout.write(f"   ส่งต่อไม่สำเร็จ: {exc.message}")
+            return
+        self.stdout.write(f"   ส่งถึง {units[0]['name']} ({units[0]['reason']})")
+
+    def summary(self) -> None:
+        registered = Letter.objects.filter(status=Letter.Status.REGISTERED).count()
+        self.stdout.write(f"\nหนังสือในทะเบียนทั้งหมด {registered} ฉบับ\n")
+        self.stdout.write(f"ผู้ใช้ตัวอย่าง (รหัสผ่านทุกคน: {DEMO_PASSWORD})")
+        for username, first, last, position, _clearance, roles in DEMO_PEOPLE:
+            self.stdout.write(f"  {username:18} {first} {last} — {position}")
+        self.stdout.write("\nเปิดหน้าเว็บ: make run  แล้วไปที่ http://127.0.0.1:8000/  (API: /api/docs/)")

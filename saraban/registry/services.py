@@ -1,0 +1,484 @@
+"""Every write of the registry: intake, reading, confirmation and numbering.
+
+One function per business action, keyword-only arguments, one transaction, one audit
+event (ARCHITECTURE.md). The order of things follows DOMAIN.md §3: a letter is first a
+draft (file stored and read, fields suggested), the clerk confirms or corrects the
+fields, and only then is the receive number issued — in the same transaction as the
+register entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+import ocr
+from ocr.preflight import preflight
+from ocr import thai
+from ocr.errors import InputError
+from saraban.core.audit import record_event
+from saraban.core.classes import DocumentType, Role, Secrecy, Urgency
+from saraban.core.errors import Conflict, InvalidInput
+from saraban.registry.models import Letter, LetterFile, Register, RegisterCounter
+from saraban.registry.selectors import find_duplicate
+
+log = logging.getLogger(__name__)
+
+#: The header fields a clerk confirms (DOMAIN.md §1 names).
+TEXT_FIELDS = ("document_number", "subject", "addressee", "sender", "issuing_office",
+               "signer_name", "signer_position", "remarks")
+FIELD_NAMES = TEXT_FIELDS + ("document_type", "document_date", "references", "enclosures", "urgency", "secrecy")
+
+_CHUNK = 1024 * 1024
+
+
+class DuplicateLetter(Conflict):
+    """The letter was received before; ``extra['duplicate_of']`` is the earlier letter's id."""
+
+    code = "duplicate"
+
+
+# --------------------------------------------------------------------------- intake
+
+
+def intake_file(*, actor, stream: IO[bytes], file_name: str, kind: str = Letter.Kind.LETTER,
+                received_at: dt.datetime | None = None, enqueue: bool = True) -> Letter:
+    """Store an uploaded file as a draft letter and queue its reading.
+
+    ``stream`` is read once, in chunks; the file is kept byte for byte with its SHA-256.
+    Cheap checks run before anything is stored: size (``SARABAN_MAX_UPLOAD_MB``), type by
+    content, a PDF that opens, image dimensions (``ocr.preflight``). A file received
+    before is not stored again.
+
+    Raises NotAllowed (the actor keeps no registry), InvalidInput (empty, wrong type,
+    broken, too large; ``code`` says which), DuplicateLetter (the same file was received
+    before). Nothing is written when it raises. Returns the draft letter with
+    ``reading_status`` ``queued``; its reading task is enqueued after commit when
+    ``enqueue`` is true.
+    """
+    from saraban.routing.selectors import registry_desk_of
+
+    desk = registry_desk_of(actor)
+    file_name = os.path.basename(file_name or "file") or "file"
+    with tempfile.TemporaryDirectory(prefix="saraban-intake-") as tmp:
+        tmp_path = Path(tmp) / "upload"
+        sha256, size = _spool(stream, tmp_path)
+        try:
+            info = preflight(tmp_path)
+        except InputError as exc:
+            raise InvalidInput(str(exc), code=exc.code) from exc
+        earlier = find_duplicate(sha256=sha256)
+        if earlier is not None:
+            raise DuplicateLetter(
+                f"ไฟล์นี้เคยรับเข้าระบบแล้ว ({_letter_label(earlier)}) จึงไม่ลงทะเบียนซ้ำ",
+                duplicate_of=earlier.pk,
+            )
+        with transaction.atomic():
+            letter = Letter.objects.create(
+                kind=kind,
+                desk_unit=desk,
+                created_by=actor,
+                received_at=received_at or timezone.now(),
+                reading_status=Letter.ReadingStatus.QUEUED,
+                reading_pages=info.pages,
+                document_type=DocumentType.COMPLAINT if kind == Letter.Kind.COMPLAINT else "",
+            )
+            with open(tmp_path, "rb") as fh:
+                stored = LetterFile(
+                    letter=letter, role=LetterFile.Role.ORIGINAL, original_name=file_name[:255],
+                    mime=info.mime, size=size, sha256=sha256, pages=info.pages,
+                )
+                stored.file.save(file_name, File(fh), save=False)
+                stored.save()
+            record_event(actor=actor, action="letter.intake", target_type="letter", target_id=letter.pk,
+                         file=file_name, sha256=sha256, size=size, pages=info.pages, mime=info.mime)
+            if enqueue:
+                transaction.on_commit(lambda: _enqueue_reading(letter.pk))
+    return letter
+
+
+def _spool(stream: IO[bytes], path: Path) -> tuple[str, int]:
+    """Copy ``stream`` to ``path`` in chunks, hashing; stop at the size limit."""
+    limit = settings.SARABAN_MAX_UPLOAD_BYTES
+    digest, size = hashlib.sha256(), 0
+    with open(path, "wb") as out:
+        while chunk := stream.read(_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise InvalidInput(
+                    f"ไฟล์ใหญ่เกิน {limit // (1024 * 1024)} MB กรุณาสแกนใหม่ที่ความละเอียด 200–300 dpi หรือแยกเป็นหลายไฟล์",
+                    code="file_too_large",
+                )
+            digest.update(chunk)
+            out.write(chunk)
+    return digest.hexdigest(), size
+
+
+def _enqueue_reading(letter_id: int) -> None:
+    from saraban.registry.tasks import read_letter_task
+
+    read_letter_task.enqueue(letter_id)
+
+
+def _letter_label(letter: Letter) -> str:
+    if letter.receive_number:
+        return f"เลขทะเบียนรับ {letter.receive_number}/{letter.year + 543}"
+    return f"ร่างหมายเลข {letter.pk}"
+
+
+def read_letter(*, letter_id: int, progress: Callable[[int, int], None] | None = None) -> Letter:
+    """Read a draft's original file with ``ocr`` and store the suggestions.
+
+    Keeps the searchable PDF beside the original, the text, the suggested header
+    fields with a confidence each, and — when the number, date and sender match a
+    letter already registered — ``duplicate_of``. ``progress(done, total)`` is called
+    per page. A reading failure is recorded on the letter (``reading_status`` failed,
+    ``reading_error`` in Thai) and re-raised; the draft and its file stay.
+    """
+    letter = Letter.objects.get(pk=letter_id)
+    original = letter.files.get(role=LetterFile.Role.ORIGINAL)
+    Letter.objects.filter(pk=letter_id).update(reading_status=Letter.ReadingStatus.RUNNING, reading_progress=0)
+
+    def on_page(done: int, total: int) -> None:
+        Letter.objects.filter(pk=letter_id).update(
+            reading_progress=int(100 * done / max(total, 1)), reading_pages=total
+        )
+        if progress:
+            progress(done, total)
+
+    try:
+        reading = ocr.read(original.file.path, languages=settings.SARABAN_OCR_LANGUAGES, progress=on_page)
+    except Exception as exc:  # recorded for the clerk, then re-raised for the task log
+        message = str(exc) if isinstance(exc, InputError) else f"อ่านเอกสารไม่สำเร็จ: {exc}"
+        Letter.objects.filter(pk=letter_id).update(reading_status=Letter.ReadingStatus.FAILED, reading_error=message)
+        with transaction.atomic():
+            record_event(actor=None, action="letter.read_failed", target_type="letter", target_id=letter_id,
+                         error=message)
+        raise
+    suggested = _suggestions_from(reading.fields)
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if reading.searchable_pdf and not letter.files.filter(role=LetterFile.Role.SEARCHABLE).exists():
+            data = reading.searchable_pdf
+            searchable = LetterFile(
+                letter=letter, role=LetterFile.Role.SEARCHABLE,
+                original_name=Path(original.original_name).stem + "-searchable.pdf",
+                mime="application/pdf", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                pages=len(reading.pages),
+            )
+            searchable.file.save("searchable.pdf", ContentFile(data), save=False)
+            searchable.save()
+        letter.text = reading.text
+        letter.suggested = suggested
+        letter.field_confidence = dict(reading.field_confidence)
+        letter.reading_status = Letter.ReadingStatus.DONE
+        letter.reading_progress = 100
+        letter.reading_pages = len(reading.pages)
+        letter.reading_error = ""
+        if letter.status == Letter.Status.DRAFT:
+            for name, value in suggested.items():
+                setattr(letter, name, value)
+            letter.document_number_canonical = thai.canonical_number(letter.document_number)
+        letter.duplicate_of = find_duplicate(
+            number_canonical=letter.document_number_canonical, document_date=letter.document_date,
+            sender=letter.issuing_office or letter.sender, exclude_id=letter.pk,
+        )
+        letter.save()
+        record_event(actor=None, action="letter.read", target_type="letter", target_id=letter.pk,
+                     pages=[{"source": p.source, "confidence": round(p.confidence, 3)} for p in reading.pages],
+                     suggested=_jsonable(suggested))
+    return letter
+
+
+def _suggestions_from(fields: dict[str, Any]) -> dict[str, Any]:
+    """Map ``ocr`` fields onto the letter's fields (cleaned; unknown values dropped)."""
+    out: dict[str, Any] = {}
+    for name in ("document_number", "subject", "addressee", "issuing_office", "signer_name", "signer_position"):
+        value = fields.get(name)
+        if value:
+            out[name] = str(value).strip()
+    out["sender"] = out.get("issuing_office", "")
+    if fields.get("document_type") in DocumentType.values:
+        out["document_type"] = fields["document_type"]
+    if fields.get("document_date"):
+        try:
+            out["document_date"] = dt.date.fromisoformat(fields["document_date"])
+        except (TypeError, ValueError):
+            pass
+    out["references"] = list(fields.get("references") or [])
+    out["enclosures"] = list(fields.get("enclosures") or [])
+    out["urgency"] = fields.get("urgency") if fields.get("urgency") in Urgency.values else Urgency.NORMAL
+    out["secrecy"] = fields.get("secrecy") if fields.get("secrecy") in Secrecy.values else Secrecy.UNCLASSIFIED
+    return out
+
+
+def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in fields.items()}
+
+
+# --------------------------------------------------------------------------- confirmation
+
+
+def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
+    """Validate the header fields a clerk confirms and return them cleaned.
+
+    Accepts DOMAIN.md §1 names; ``document_date`` as ISO (``2019-10-31``) or Thai
+    (``๓๑ ต.ค. ๖๒``); urgency and secrecy as their English values. Unknown keys are
+    ignored. Raises InvalidInput naming the field and what is wrong, in Thai.
+    """
+    out: dict[str, Any] = {}
+    for name in TEXT_FIELDS:
+        if name in raw and raw[name] is not None:
+            out[name] = thai.normalize(" ".join(str(raw[name]).split()))
+    if "document_type" in raw and raw["document_type"]:
+        if raw["document_type"] not in DocumentType.values:
+            raise InvalidInput(f"ประเภทหนังสือ '{raw['document_type']}' ไม่ถูกต้อง", code="invalid_document_type")
+        out["document_type"] = raw["document_type"]
+    if "document_date" in raw:
+        out["document_date"] = _clean_date(raw["document_date"])
+    for name, values, label in (("urgency", Urgency.values, "ชั้นความเร็ว"), ("secrecy", Secrecy.values, "ชั้นความลับ")):
+        if name in raw and raw[name]:
+            if raw[name] not in values:
+                raise InvalidInput(f"{label} '{raw[name]}' ไม่ถูกต้อง (ใช้ได้: {', '.join(values)})", code=f"invalid_{name}")
+            out[name] = raw[name]
+    if "references" in raw:
+        out["references"] = _clean_references(raw["references"])
+    if "enclosures" in raw:
+        items = raw["enclosures"] or []
+        if isinstance(items, str):
+            items = [line for line in items.splitlines()]
+        out["enclosures"] = [" ".join(str(i).split()) for i in items if str(i).strip()]
+    return out
+
+
+def _clean_date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    try:
+        parsed = dt.date.fromisoformat(text)
+    except ValueError:
+        parsed = thai.parse_thai_date(text)
+    if parsed is None:
+        raise InvalidInput(f"วันที่ '{text}' ไม่ถูกต้อง ใช้รูปแบบ ๓๑ ตุลาคม ๒๕๖๒ หรือ 2019-10-31", code="invalid_date")
+    if parsed.year < 1900 or parsed > timezone.localdate() + dt.timedelta(days=366):
+        raise InvalidInput(
+            f"วันที่ของหนังสือ {thai.format_thai_date(parsed)} ไม่น่าเป็นไปได้ กรุณาตรวจสอบปี พ.ศ.", code="invalid_date"
+        )
+    return parsed
+
+
+def _clean_references(value: Any) -> list[dict[str, Any]]:
+    items = value or []
+    if isinstance(items, str):
+        items = [line for line in items.splitlines() if line.strip()]
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            item = {"number": item, "date": None}
+        number = " ".join(str(item.get("number") or "").split())
+        date = _clean_date(item.get("date")) if item.get("date") else None
+        if number or date:
+            out.append({"number": number, "date": date.isoformat() if date else None})
+    return out
+
+
+def confirm_letter(*, actor, letter_id: int, fields: dict[str, Any] | None = None,
+                   register_code: str | None = None) -> Letter:
+    """The clerk confirms (and may correct) a draft's fields; the receive number is issued.
+
+    ``fields`` override the suggestions (DOMAIN.md §1 names). In one transaction: the
+    fields are validated, a duplicate by number + date + sender is refused, the
+    register is chosen (``register_code``, or by default the desk's own; the secret
+    register for any secrecy class, DOMAIN.md §2), the
+    next receive number of that register for the calendar year is issued, and the
+    audit event records who confirmed what (suggested vs confirmed values).
+
+    Raises NotFound (no such draft visible to the actor), Conflict (already
+    registered), DuplicateLetter, InvalidInput (no subject, a wrong date…), NotAllowed
+    (the actor keeps no registry). Nothing changes when it raises.
+    """
+    from saraban.registry.selectors import get_letter
+    from saraban.routing.selectors import viewer_for
+
+    cleaned = clean_fields(fields or {})
+    with transaction.atomic():
+        get_letter(viewer_for(actor), letter_id)  # NotFound when hidden
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.status != Letter.Status.DRAFT:
+            raise Conflict(f"หนังสือนี้ลงทะเบียนแล้ว ({_letter_label(letter)})", code="already_registered")
+        if letter.reading_status in (Letter.ReadingStatus.QUEUED, Letter.ReadingStatus.RUNNING) and not fields:
+            raise Conflict("ระบบยังอ่านเอกสารไม่เสร็จ กรุณารอสักครู่แล้วยืนยันอีกครั้ง", code="reading_in_progress")
+        before = {name: getattr(letter, name) for name in FIELD_NAMES}
+        for name, value in cleaned.items():
+            setattr(letter, name, value)
+        _register(actor=actor, letter=letter, action="letter.confirm", before=before, register_code=register_code)
+    return letter
+
+
+def register_without_file(*, actor, fields: dict[str, Any], kind: str = Letter.Kind.LETTER,
+                          received_at: dt.datetime | None = None, register_code: str | None = None) -> Letter:
+    """Register a letter that has no file (a paper original, a sealed classified envelope).
+
+    Same rules and errors as :func:`confirm_letter`; the letter is created and numbered
+    in one transaction. A file can be attached later.
+    """
+    from saraban.routing.selectors import registry_desk_of
+
+    cleaned = clean_fields(fields)
+    desk = registry_desk_of(actor)
+    with transaction.atomic():
+        letter = Letter(kind=kind, desk_unit=desk, created_by=actor, received_at=received_at or timezone.now())
+        for name, value in cleaned.items():
+            setattr(letter, name, value)
+        letter.save()
+        _register(actor=actor, letter=letter, action="letter.register_without_file", before={},
+                  register_code=register_code)
+    return letter
+
+
+def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], register_code: str | None) -> None:
+    """Number ``letter`` in its register; call inside the caller's transaction."""
+    if not letter.subject.strip():
+        raise InvalidInput("กรุณากรอกเรื่อง (subject) ก่อนยืนยันลงทะเบียน", code="subject_required")
+    letter.document_number_canonical = thai.canonical_number(letter.document_number)
+    earlier = find_duplicate(
+        number_canonical=letter.document_number_canonical, document_date=letter.document_date,
+        sender=letter.issuing_office or letter.sender, exclude_id=letter.pk,
+    )
+    if earlier is not None:
+        raise DuplicateLetter(
+            f"หนังสือที่ {letter.document_number} ลงวันที่ {thai.format_thai_date(letter.document_date)} "
+            f"ลงทะเบียนไว้แล้ว ({_letter_label(earlier)})",
+            duplicate_of=earlier.pk,
+        )
+    register = register_for(actor=actor, desk=letter.desk_unit, secrecy=letter.secrecy, code=register_code)
+    now = timezone.now()
+    year = timezone.localtime(now).year
+    letter.register = register
+    letter.desk_unit = register.desk_unit
+    letter.year = year
+    letter.receive_number = issue_number(register=register, year=year)
+    letter.registered_at = now
+    letter.registered_by = actor
+    letter.status = Letter.Status.REGISTERED
+    letter.duplicate_of = None
+    letter.save()
+    record_event(
+        actor=actor, action=action, target_type="letter", target_id=letter.pk,
+        register=register.code, year=year, receive_number=letter.receive_number,
+        suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
+        confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}),
+    )
+    transaction.on_commit(lambda: _index(letter.pk))
+
+
+def _index(letter_id: int) -> None:
+    from saraban.search.services import index_letter
+
+    index_letter(letter_id=letter_id)
+
+
+def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Register:
+    """The incoming register a letter of ``secrecy`` received at ``desk`` goes into.
+
+    ``code`` names a register explicitly; the actor must keep it (clerk or secret
+    registrar of its desk) and it must fit the class (a classified letter only in the
+    secret register, an unclassified one never there). Otherwise: unclassified → the
+    desk's own incoming register (created on first use); classified → the agency's
+    secret register kept by the secret-document registrar (DOMAIN.md §2). Raises
+    InvalidInput for an unknown or unfitting register, or when no secret register exists.
+    """
+    if code:
+        from saraban.routing.models import Membership
+
+        register = Register.objects.filter(code=code, direction=Register.Direction.INCOMING).first()
+        if register is None:
+            raise InvalidInput(f"ไม่พบทะเบียนรหัส {code}", code="unknown_register")
+        if register.is_secret != (secrecy != Secrecy.UNCLASSIFIED):
+            raise InvalidInput("หนังสือลับต้องลงทะเบียนหนังสือลับเท่านั้น และทะเบียนหนังสือลับรับเฉพาะหนังสือลับ",
+                               code="register_class_mismatch")
+        keeps = Membership.objects.filter(user=actor, unit=register.desk_unit,
+                                          role__in=[Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR]).exists()
+        if not keeps and not register.is_secret:
+            raise InvalidInput(f"ท่านไม่ได้เป็นเจ้าหน้าที่ของทะเบียน {register.name}", code="not_register_keeper")
+        return register
+    if secrecy != Secrecy.UNCLASSIFIED:
+        register = Register.objects.filter(is_secret=True, direction=Register.Direction.INCOMING,
+                                           desk_unit__agency_id=desk.agency_id).first()
+        if register is None:
+            raise InvalidInput("ยังไม่ได้ตั้งทะเบียนหนังสือลับ กรุณาให้ผู้ดูแลระบบกำหนดนายทะเบียนข้อมูลข่าวสารลับ",
+                               code="no_secret_register")
+        return register
+    register, _ = Register.objects.get_or_create(
+        code=f"{desk.code}-IN",
+        defaults={"name": f"ทะเบียนหนังสือรับ {desk.name}", "desk_unit": desk},
+    )
+    return register
+
+
+def issue_number(*, register: Register, year: int) -> int:
+    """Issue the next number of ``register`` for ``year``: exactly once, in order, no gaps.
+
+    Must run inside a transaction. The counter row is incremented with one UPDATE,
+    which holds its row lock (PostgreSQL) or the database write lock (SQLite,
+    IMMEDIATE transactions) until commit, so concurrent registrations queue rather than
+    read the same value; a rolled-back registration rolls its number back too.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("issue_number must run inside transaction.atomic()")
+    counter, _ = RegisterCounter.objects.get_or_create(register=register, year=year)
+    RegisterCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
+    counter.refresh_from_db(fields=["last_number"])
+    return counter.last_number
+
+
+def ensure_secret_register(*, desk) -> Register:
+    """Create (once) the secret register kept at ``desk``, the secret registrar's unit."""
+    register, _ = Register.objects.get_or_create(
+        code="SECRET-IN",
+        defaults={"name": "ทะเบียนหนังสือรับ (ลับ)", "desk_unit": desk, "is_secret": True},
+    )
+    return register
+
+
+def discard_draft(*, actor, letter_id: int, reason: str) -> None:
+    """Remove a draft that will not be registered (a duplicate, an unreadable scan),
+    with its files. Registered letters are never discarded: raises Conflict.
+    The audit event keeps the file's checksum and the reason."""
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if letter.status != Letter.Status.DRAFT:
+            raise Conflict("ลบได้เฉพาะร่างที่ยังไม่ลงทะเบียน", code="not_a_draft")
+        files = list(letter.files.all())
+        record_event(actor=actor, action="letter.discard_draft", target_type="letter", target_id=letter.pk,
+                     reason=reason, files=[{"name": f.original_name, "sha256": f.sha256} for f in files])
+        names = [f.file.name for f in files]
+        storage = files[0].file.storage if files else None
+        letter.delete()
+        if storage is not None:
+            transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+
+def may_register(user) -> bool:
+    """Whether ``user`` keeps a registry (clerk or secret registrar)."""
+    from saraban.routing.selectors import roles_of
+
+    return bool(roles_of(user) & {Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR})

@@ -1,0 +1,104 @@
+"""Which unit should a letter go to — rules from the units' duties.
+
+The rules are the organisation's own words: each unit's ``handles`` phrases (the
+matters it owns, from the work manual) and its ``duties``. A subject that contains a
+``handles`` phrase scores highest; otherwise the words it shares with a unit's duties
+count, each weighted by how few units mention it (inverse document frequency), so a
+word every unit uses (ดำเนินการ) counts for little. Issue "Routing and endorsement"
+adds learning from what clerks did.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass
+
+from saraban.routing.models import Unit
+from saraban.search.analysis import compact, tokenize
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """One suggested unit: ``score`` 0..1, ``reason`` in Thai (what matched)."""
+
+    code: str
+    name: str
+    score: float
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "name": self.name, "score": round(self.score, 3), "reason": self.reason}
+
+
+@dataclass
+class _UnitIndex:
+    code: str
+    name: str
+    depth: int
+    phrases: list[tuple[str, str]]  # (compact form, as written)
+    terms: set[str]
+
+
+_CACHE: dict[str, tuple[list[_UnitIndex], dict[str, float]]] = {}
+
+
+def _index() -> tuple[list[_UnitIndex], dict[str, float]]:
+    rows = list(Unit.objects.order_by("code").values_list("id", "code", "name", "parent_id", "handles", "duties"))
+    key = hashlib.sha256(json.dumps(rows, ensure_ascii=False, default=str).encode()).hexdigest()
+    if key in _CACHE:
+        return _CACHE[key]
+    parents = {r[0]: r[3] for r in rows}
+
+    def depth(uid: int) -> int:
+        d, seen = 0, set()
+        while parents.get(uid) and uid not in seen:
+            seen.add(uid)
+            uid, d = parents[uid], d + 1
+        return d
+
+    units = []
+    for uid, code, name, _parent, handles, duties in rows:
+        phrases = [(compact(p), p) for p in handles if len(compact(p)) >= 3]
+        terms = {t for text in [name, *handles, *duties] for t in tokenize(text, drop_stopwords=True) if len(t) > 1}
+        units.append(_UnitIndex(code=code, name=name, depth=depth(uid), phrases=phrases, terms=terms))
+    df: dict[str, int] = {}
+    for unit in units:
+        for term in unit.terms:
+            df[term] = df.get(term, 0) + 1
+    idf = {term: math.log(1 + len(units) / n) for term, n in df.items()}
+    _CACHE.clear()
+    _CACHE[key] = (units, idf)
+    return units, idf
+
+
+def suggest_units(*, subject: str, sender: str = "", limit: int = 3) -> list[Suggestion]:
+    """The ``limit`` units most likely to own a letter about ``subject`` from ``sender``.
+
+    Returns Suggestions best first (score 0..1 relative to a full phrase match); an
+    empty list when nothing in the text matches any unit's duties.
+    """
+    text = f"{subject} {sender}"
+    text_compact = compact(text)
+    words = set(tokenize(text, drop_stopwords=True))
+    units, idf = _index()
+    scored = []
+    for unit in units:
+        phrases = [shown for c, shown in unit.phrases if c and c in text_compact]
+        shared = sorted((w for w in words if w in unit.terms and len(w) > 1), key=lambda w: -idf.get(w, 0))
+        raw = sum(2.0 + 0.2 * len(p) for p in phrases) + sum(idf.get(w, 0) for w in shared) * 0.5
+        if raw <= 0:
+            continue
+        raw += 0.05 * unit.depth  # prefer the unit that does the work over its parent
+        if phrases:
+            reason = "ตรงกับเรื่องที่หน่วยงานรับผิดชอบ: " + ", ".join(f"“{p}”" for p in phrases[:3])
+        else:
+            reason = "คำในเรื่องตรงกับหน้าที่ของหน่วยงาน: " + ", ".join(shared[:5])
+        scored.append((raw, unit, reason))
+    scored.sort(key=lambda item: (-item[0], item[1].code))
+    if not scored:
+        return []
+    top = max(scored[0][0], 6.0)
+    return [Suggestion(code=u.code, name=u.name, score=min(1.0, raw / top), reason=reason)
+            for raw, u, reason in scored[:limit]]

@@ -1,0 +1,62 @@
+"""URL map: Thai pages, the REST API under /api/, its OpenAPI schema and docs."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from saraban.core import views as core_views
+from saraban.registry import api as registry_api
+from saraban.registry import views as registry_views
+from saraban.routing import api as routing_api
+from saraban.routing import views as routing_views
+from saraban.search import api as search_api
+from saraban.search import views as search_views
+
+registry_pages = (
+    [
+        path("", registry_views.intake, name="intake"),
+        path("no-file/", registry_views.register_without_file, name="no_file"),
+        path("book/", registry_views.register_book, name="book"),
+        path("<int:letter_id>/", registry_views.letter_detail, name="letter"),
+        path("<int:letter_id>/confirm/", registry_views.confirm, name="confirm"),
+        path("<int:letter_id>/reading/", registry_views.reading_status, name="reading"),
+        path("<int:letter_id>/page/<int:page>.png", registry_views.page_image, name="page"),
+        path("<int:letter_id>/file/<str:role>/", registry_views.letter_file, name="file"),
+    ],
+    "registry",
+)
+routing_pages = (
+    [
+        path("inbox/", routing_views.inbox, name="inbox"),
+        path("letters/<int:letter_id>/route/", routing_views.route, name="route"),
+        path("routes/<int:route_id>/acknowledge/", routing_views.acknowledge, name="acknowledge"),
+    ],
+    "routing",
+)
+
+api = [
+    path("letters/intake", registry_api.IntakeView.as_view(), name="api-intake"),
+    path("letters", registry_api.LetterListCreateView.as_view(), name="api-letters"),
+    path("letters/<int:letter_id>", registry_api.LetterDetailView.as_view(), name="api-letter"),
+    path("letters/<int:letter_id>/confirm", registry_api.ConfirmView.as_view(), name="api-confirm"),
+    path("letters/<int:letter_id>/files/<str:role>", registry_api.LetterFileView.as_view(), name="api-letter-file"),
+    path("letters/<int:letter_id>/routes", routing_api.LetterRoutesView.as_view(), name="api-routes"),
+    path("routes/<int:route_id>/acknowledge", routing_api.AcknowledgeView.as_view(), name="api-acknowledge"),
+    path("inbox", routing_api.InboxView.as_view(), name="api-inbox"),
+    path("routing/suggest", routing_api.SuggestView.as_view(), name="api-suggest"),
+    path("search", search_api.SearchView.as_view(), name="api-search"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("letters/", include(registry_pages)),
+    path("", include(routing_pages)),
+    path("search/", search_views.search, name="search"),
+    path("api/", include(api)),
+    path("admin/", admin.site.urls),
+]

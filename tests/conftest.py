@@ -1,0 +1,80 @@
+"""Shared fixtures: the organisation and demo people loaded once per test database,
+files under a temporary MEDIA_ROOT, and letters rendered by the project itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ocr.render import render_letter
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The organisation fixture and the demo people, in every test database."""
+    from saraban.routing.demo import seed_demo_people
+    from saraban.routing.services import load_organisation
+
+    with django_db_blocker.unblock():
+        load_organisation()
+        seed_demo_people()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Tasks run at once in tests (on commit), so pages and APIs see the reading finish.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def people(db):
+    """The demo people by username."""
+    from saraban.core.models import User
+
+    return {u.username: u for u in User.objects.all()}
+
+
+@pytest.fixture(scope="session")
+def rendered(tmp_path_factory):
+    """``rendered(text, name, **kwargs) -> Path``: a letter rendered as a scan, cached per session."""
+    folder = tmp_path_factory.mktemp("letters")
+    cache: dict[tuple, Path] = {}
+
+    def make(text: str, name: str = "letter.pdf", **kwargs) -> Path:
+        key = (text, name, tuple(sorted(kwargs.items())))
+        if key not in cache:
+            path = folder / f"{len(cache)}-{name}"
+            render_letter(text, path, **kwargs)
+            cache[key] = path
+        return cache[key]
+
+    return make
+
+
+MEMO_TEMPLATE = """บันทึกข้อความ
+
+ส่วนราชการ {office} โทร. ๐ ๒๖๕๙ ๖๑๒๓
+
+ที่ {number} วันที่ {date}
+
+เรื่อง {subject}
+
+เรียน {addressee}
+
+ตามที่ {office} ได้ดำเนินการเรื่องดังกล่าวมาแล้วนั้น จึงขอให้หน่วยงานพิจารณาดำเนินการตามระเบียบต่อไป
+
+จึงเรียนมาเพื่อโปรดทราบและพิจารณาดำเนินการ
+
+({signer})
+{position}
+"""
+
+
+def memo_text(*, number="พม ๐๒๐๑/ว ๓๔๕", date="๑๗ มิถุนายน ๒๕๖๘", subject="ขอเชิญประชุมคณะทำงานพัฒนาระบบสารบรรณอิเล็กทรอนิกส์",
+              addressee="ผู้อำนวยการกองกลาง", office="ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร",
+              signer="นายสมชาย ใจดี", position="ผู้อำนวยการศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร") -> str:
+    """A memo (บันทึกข้อความ) text with the given header fields."""
+    return MEMO_TEMPLATE.format(number=number, date=date, subject=subject, addressee=addressee, office=office,
+                                signer=signer, position=position)

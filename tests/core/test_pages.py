@@ -1,0 +1,54 @@
+"""The Thai pages: login, intake, register without a file, letter, inbox, search."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from saraban.routing.services import route_letter
+from tests.factories import registered_letter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_thai_and_logging_in_lands_on_the_work(people):
+    client = Client()
+    page = client.get("/login/").content.decode()
+    assert "เข้าสู่ระบบ" in page and 'lang="th"' in page
+    response = client.post("/login/", {"username": "clerk", "password": "saraban-demo"})
+    assert response.status_code == 302
+    assert client.get("/", follow=True).request["PATH_INFO"] == "/letters/"
+    wrong = Client().post("/login/", {"username": "clerk", "password": "nope"}).content.decode()
+    assert "ไม่ถูกต้อง" in wrong
+
+
+def test_register_without_file_page_issues_a_number(people):
+    client = Client()
+    client.force_login(people["clerk"])
+    response = client.post("/letters/no-file/", {"subject": "ซองหนังสือจากกรมบัญชีกลาง", "document_date": "๑ มี.ค. ๖๘",
+                                                 "urgency": "urgent", "secrecy": "unclassified"}, follow=True)
+    page = response.content.decode()
+    assert "ลงทะเบียนรับเลขที่" in page and "ซองหนังสือจากกรมบัญชีกลาง" in page
+    assert "๑ มีนาคม ๒๕๖๘" in page  # the date shown in the Buddhist era
+
+
+def test_inbox_page_lists_and_acknowledges(people):
+    letter = registered_letter(people["clerk"], subject="ขอข้อมูลระบบเครือข่าย")
+    route_letter(actor=people["clerk"], letter_id=letter.pk, unit_codes=["OPS-ICT-SYS"], instruction="ดำเนินการ")
+    client = Client()
+    client.force_login(people["ict_staff"])
+    page = client.get("/inbox/").content.decode()
+    assert "ขอข้อมูลระบบเครือข่าย" in page and "รับทราบ" in page
+    route_id = letter.routes.get().pk
+    client.post(f"/routes/{route_id}/acknowledge/")
+    assert "ขอข้อมูลระบบเครือข่าย" not in client.get("/inbox/").content.decode()
+    detail = client.get(f"/letters/{letter.pk}/").content.decode()
+    assert "รับทราบแล้ว" in detail and "route.acknowledge" in detail
+
+
+def test_search_page(people):
+    registered_letter(people["clerk"], subject="โครงการอบรมภาษาอังกฤษ", text="อบรมภาษาอังกฤษสำหรับข้าราชการ")
+    client = Client()
+    client.force_login(people["archive"])
+    page = client.get("/search/", {"q": "ภาษาอังกฤษ"}).content.decode()
+    assert "โครงการอบรมภาษาอังกฤษ" in page and "พบ ๑ รายการ" in page

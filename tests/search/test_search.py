@@ -1,0 +1,63 @@
+"""The embedded search backend: Thai words, Thai/Arabic digits, phrases, ranking, odd input."""
+
+from __future__ import annotations
+
+import pytest
+
+from saraban.routing.selectors import viewer_for
+from saraban.search.selectors import search_letters
+from tests.factories import registered_letter
+
+pytestmark = pytest.mark.django_db
+
+RATCHABURI = """ที่ รบ ๐๐๑๘/๒๗๒๕๘ ศาลากลางจังหวัดราชบุรี ๓๑ ตุลาคม ๒๕๖๒
+เรื่อง ระบบรับเรื่องร้องเรียนร้องทุกข์ของศูนย์ดำรงธรรมอำเภอ เรียน นายอำเภอ ทุกอำเภอ
+ตามที่จังหวัดแจ้งว่า กรมการปกครองได้จัดทำโครงการสนับสนุนการขับเคลื่อนภารกิจศูนย์ดำรงธรรมอำเภอเชิงรุก"""
+
+
+@pytest.fixture
+def letters(people):
+    clerk = people["clerk"]
+    return {
+        "ratchaburi": registered_letter(clerk, document_number="รบ ๐๐๑๘/๒๗๒๕๘", document_date="2019-10-31",
+                                        subject="ระบบรับเรื่องร้องเรียนร้องทุกข์ของศูนย์ดำรงธรรมอำเภอ",
+                                        issuing_office="ศาลากลางจังหวัดราชบุรี", text=RATCHABURI),
+        "probation": registered_letter(clerk, document_number="ยธ ๐๓๐๓/ว ๑๓", document_date="2022-03-14",
+                                       subject="ระบบการยื่นคำร้องขอรับการสงเคราะห์ คุมประพฤติ",
+                                       text="กองพัฒนาการคุมประพฤติ ได้รับการประสานจากศูนย์เทคโนโลยีสารสนเทศ"),
+    }
+
+
+def ids(results):
+    return [h.letter_id for h in results.hits]
+
+
+@pytest.mark.parametrize("query", ["ศูนย์ดำรงธรรม", "๒๗๒๕๘", "27258", "รบ 0018/27258", "รบ ๐๐๑๘/๒๗๒๕๘", "ราชบุรี",
+                                   "ร้องเรียน"])
+def test_finds_the_ratchaburi_letter(people, letters, query):
+    results = search_letters(viewer_for(people["archive"]), query)
+    assert ids(results)[:1] == [letters["ratchaburi"].pk]
+    assert results.total == 1
+
+
+def test_number_in_another_printed_form_matches(people, letters):
+    assert ids(search_letters(viewer_for(people["archive"]), "ยธ.0303/ว.13")) == [letters["probation"].pk]
+
+
+def test_snippet_shows_the_words_found(people, letters):
+    hit = search_letters(viewer_for(people["archive"]), "ขับเคลื่อนภารกิจ").hits[0]
+    assert "ขับเคลื่อน" in hit.snippet
+
+
+@pytest.mark.parametrize("query", ['"', "AND OR NOT", "(((", "*", "a:b", "'; DROP TABLE x;--", "ก" * 500, "\x00"])
+def test_odd_input_never_errors(people, letters, query):
+    results = search_letters(viewer_for(people["archive"]), query)
+    assert results.total >= 0
+
+
+def test_paging(people, letters):
+    viewer = viewer_for(people["archive"])
+    everything = search_letters(viewer, "ระบบ", limit=10)
+    assert everything.total == 2
+    first, second = search_letters(viewer, "ระบบ", limit=1), search_letters(viewer, "ระบบ", limit=1, offset=1)
+    assert ids(first) + ids(second) == ids(everything)
