@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -43,6 +44,7 @@ TEXT_FIELDS = ("document_number", "subject", "addressee", "sender", "issuing_off
 FIELD_NAMES = TEXT_FIELDS + ("document_type", "document_date", "references", "enclosures", "urgency", "secrecy")
 
 _CHUNK = 1024 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DuplicateLetter(Conflict):
@@ -242,7 +244,7 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         if name in raw and raw[name] is not None:
-            out[name] = thai.normalize(" ".join(str(raw[name]).split()))
+            out[name] = thai.normalize(" ".join(_CONTROL.sub(" ", str(raw[name])).split()))
     if "document_type" in raw and raw["document_type"]:
         if raw["document_type"] not in DocumentType.values:
             raise InvalidInput(f"ประเภทหนังสือ '{raw['document_type']}' ไม่ถูกต้อง", code="invalid_document_type")

@@ -15,6 +15,7 @@ import unicodedata
 from ocr import thai
 
 _WORD = re.compile(r"[\w\u0E00-\u0E7F]", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -25,8 +26,10 @@ def _stopwords() -> frozenset[str]:
 
 
 def normalize(text: str) -> str:
-    """Normalise Thai text for matching: NFC, sara am, Thai digits → Arabic, lower case."""
-    return thai.fold_digits(thai.normalize(unicodedata.normalize("NFC", text or ""))).lower()
+    """Normalise Thai text for matching: control characters dropped, NFC, sara am,
+    Thai digits → Arabic, lower case."""
+    text = _CONTROL.sub(" ", text or "")
+    return thai.fold_digits(thai.normalize(unicodedata.normalize("NFC", text))).lower()
 
 
 def tokenize(text: str, *, drop_stopwords: bool = False) -> list[str]:

@@ -1,0 +1,1113 @@
+"""Header fields of a Thai official letter, extracted from positioned text lines.
+
+Input: :class:`Line` objects (from OCR, a PDF text layer, or OCR of red stamp regions),
+each with its words, boxes and confidences and, for OCR lines, a :class:`RegionReader`
+that can re-read a region of the page image (as digits, or as Thai text alone).
+
+Output of :func:`extract_fields`: the fields of ``DOMAIN.md`` §1 with the values of §2:
+``document_type``, ``document_number``, ``document_date`` (ISO, CE), ``subject``,
+``addressee``, ``references`` (``[{"number", "date"}]``), ``enclosures`` (list of
+strings), ``signer_name``, ``signer_position``, ``issuing_office``, ``urgency``,
+``secrecy``; and a confidence 0..1 per field.
+
+Rules and their sources:
+
+* Layout of the letter types (external letter: ที่ + address block + date line +
+  เรื่อง/เรียน/อ้างถึง/สิ่งที่ส่งมาด้วย + ขอแสดงความนับถือ + signature; memo:
+  บันทึกข้อความ, ส่วนราชการ, ที่ … วันที่ …; stamped letter: ถึง, no signature;
+  orders ``n/พ.ศ.``): ระเบียบสำนักนายกรัฐมนตรีว่าด้วยงานสารบรรณ พ.ศ. 2526 and its
+  appendices (forms 1–8), summarised in DOMAIN.md §1.
+* Document-number grammar (2 Thai letters + unit digits with optional dots + ``/`` +
+  optional series letter + running number; or ``n/พ.ศ.`` for orders): DOMAIN.md §1.
+* Urgency and secrecy are *stamps* (red, ≥ 32 pt; urgency at the top, secrecy at the
+  top and bottom centre): DOMAIN.md §2 and the Secrets Regulation B.E. 2544. So only
+  red lines or lines ≥ :data:`STAMP_HEIGHT_RATIO` × the page's body text height in
+  those places count; words in the body or on the อ้างถึง line never do.
+* Field-guided repair: Tesseract's ``tha`` model confuses Thai digits (๘→๕, ๗→๓,
+  ๖→๒, ๙→๕, ๔→๕, ๖→๐) and reads digits as Latin letters; a day must be 1–31 and
+  valid for its month, a BE year is ≥ 2500 and ≤ this year + 1, and near the other
+  years of the letter; implausible values are re-read from the image with the digit
+  classifier (:mod:`ocr.digits`) or repaired through the confusion table.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol, Sequence
+
+from .thai import (
+    _edit_distance,
+    be_year,
+    canonical_number,
+    fold_digits,
+    match_month,
+    normalize,
+    to_thai_digits,
+)
+
+__all__ = [
+    "Box",
+    "Word",
+    "Line",
+    "RegionReader",
+    "FIELD_NAMES",
+    "STAMP_HEIGHT_RATIO",
+    "extract_fields",
+    "parse_document_number",
+    "classify_urgency",
+    "classify_secrecy",
+]
+
+Box = tuple[int, int, int, int]
+"""(left, top, right, bottom) in pixels of the 300-dpi page image, origin top-left."""
+
+FIELD_NAMES = (
+    "document_type", "document_number", "document_date", "subject", "addressee",
+    "references", "enclosures", "signer_name", "signer_position", "issuing_office",
+    "urgency", "secrecy",
+)
+
+#: A line this many times taller than the page's median body line is a stamp candidate
+#: (stamps are ≥ 32 pt against 16 pt body text: DOMAIN.md §2).
+STAMP_HEIGHT_RATIO = 1.6
+
+_DIGIT = r"[0-9๐-๙]"
+_COMBINING_RE = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
+
+
+class RegionReader(Protocol):
+    """Re-reads a region of the page a line came from (implemented by the pipeline)."""
+
+    def read_digits(self, box: Box) -> tuple[str, float]:
+        """Read ``box`` as digits/separators only: ``(text, confidence 0..1)``."""
+        ...
+
+    def read_text(self, box: Box, *, lang: str = "tha", psm: int = 7) -> tuple[str, float]:
+        """OCR ``box`` alone (digits re-read by the classifier): ``(text, conf 0..1)``."""
+        ...
+
+
+@dataclass
+class Word:
+    """A space-delimited token with its box and confidence.
+
+    Attributes:
+        text: normalised text.
+        box: (left, top, right, bottom), 300-dpi page pixels.
+        conf: OCR confidence 0..1 (1.0 for text-layer words).
+        digit_conf: minimum confidence of the digit classifier when it re-read the
+            digits of this word, else None.
+    """
+
+    text: str
+    box: Box
+    conf: float = 1.0
+    digit_conf: float | None = None
+
+
+@dataclass
+class Line:
+    """One text line of a page.
+
+    Attributes:
+        text: the words joined by single spaces (normalised).
+        box: union of the word boxes.
+        words: the tokens, left to right.
+        page: 0-based page number.
+        page_size: (width, height) of the page image in pixels.
+        conf: mean word confidence 0..1.
+        source: ``"ocr"``, ``"text_layer"`` or ``"stamp"`` (OCR of a red region).
+        red: the line was printed in red (stamp ink).
+        reader: re-reads regions of this line's page, or None (text layer, tests).
+    """
+
+    text: str
+    box: Box
+    words: list[Word] = field(default_factory=list)
+    page: int = 0
+    page_size: tuple[int, int] = (2480, 3508)
+    conf: float = 1.0
+    source: str = "ocr"
+    red: bool = False
+    reader: RegionReader | None = None
+
+    @classmethod
+    def from_words(cls, words: list[Word], *, page: int = 0,
+                   page_size: tuple[int, int] = (2480, 3508), source: str = "ocr",
+                   red: bool = False, reader: RegionReader | None = None) -> "Line":
+        """Build a line from its words (text, box and confidence derived from them)."""
+        box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
+               max(w.box[2] for w in words), max(w.box[3] for w in words))
+        total = sum(len(w.text) for w in words) or 1
+        conf = sum(w.conf * len(w.text) for w in words) / total
+        return cls(text=" ".join(w.text for w in words), box=box, words=list(words),
+                   page=page, page_size=page_size, conf=conf, source=source, red=red,
+                   reader=reader)
+
+    @classmethod
+    def from_text(cls, text: str, *, top: int = 0, left: int = 300, height: int = 60,
+                  page: int = 0, page_size: tuple[int, int] = (2480, 3508),
+                  char_width: int = 28, conf: float = 0.95, source: str = "text_layer",
+                  red: bool = False) -> "Line":
+        """A line from plain text with synthetic boxes (for text layers and tests).
+
+        Words are split on whitespace; each gets ``char_width`` px per character and a
+        one-character gap.
+        """
+        words: list[Word] = []
+        x = left
+        for tok in normalize(text).split():
+            w = max(1, len(_COMBINING_RE.sub("", tok))) * char_width
+            words.append(Word(text=tok, box=(x, top, x + w, top + height), conf=conf))
+            x += w + char_width
+        if not words:
+            words = [Word(text="", box=(left, top, left + 1, top + height), conf=conf)]
+        return cls.from_words(words, page=page, page_size=page_size, source=source, red=red)
+
+    @property
+    def height(self) -> int:
+        """Box height in pixels."""
+        return self.box[3] - self.box[1]
+
+    @property
+    def cx(self) -> float:
+        """Horizontal centre as a fraction of the page width (0 = left edge)."""
+        return (self.box[0] + self.box[2]) / 2 / max(1, self.page_size[0])
+
+    @property
+    def cy(self) -> float:
+        """Vertical centre as a fraction of the page height (0 = top edge)."""
+        return (self.box[1] + self.box[3]) / 2 / max(1, self.page_size[1])
+
+
+# ------------------------------------------------------------------------ text helpers
+
+def _skel(text: str) -> str:
+    """Consonant skeleton: combining marks, spaces, dots and leader characters removed."""
+    return re.sub(r"[\s.…:·_\-]", "", _COMBINING_RE.sub("", normalize(text)))
+
+
+def _strip_leader(text: str) -> str:
+    """Remove dotted leaders, colons and stray punctuation around a label's value."""
+    t = re.sub(r"^[\s.…:·_\-,'\"|]+", "", text)
+    t = re.sub(r"[\s.…·_|]{2,}$", "", t)
+    t = re.sub(r"\.{3,}|…+", " ", t)
+    return " ".join(t.split())
+
+
+def _join_thai(a: str, b: str) -> str:
+    """Join a wrapped line: no space between two Thai letters (Thai wraps without a
+    space), one space otherwise."""
+    if not a:
+        return b
+    if not b:
+        return a
+    if re.match(r"[\u0e01-\u0e4e]", a[-1]) and re.match(r"[\u0e01-\u0e2e\u0e40-\u0e44]", b[0]):
+        return a + b
+    return a + " " + b
+
+
+_LABELS = {
+    "subject": ("เรื่อง",),
+    "addressee": ("เรียน", "เสนอ"),
+    "reference": ("อ้างถึง",),
+    "enclosure": ("สิ่งที่ส่งมาด้วย",),
+    "office": ("ส่วนราชการ",),
+    "date": ("วันที่",),
+}
+
+
+def _label_rest(line_text: str, label: str) -> str | None:
+    """If ``line_text`` starts with ``label`` (tolerating OCR slips in its marks and one
+    letter for labels of 4+ consonants), return the text after it; else None."""
+    t = normalize(line_text).lstrip(" .:|'\"-")
+    sk = _skel(label)
+    # walk the line's characters until the skeleton of the prefix has len(sk) letters
+    count = 0
+    cut = None
+    for i, ch in enumerate(t):
+        if _COMBINING_RE.match(ch) or ch in " .…:·_-":
+            continue
+        count += 1
+        if count == len(sk):
+            cut = i + 1
+            break
+    if cut is None:
+        return None
+    while cut < len(t) and _COMBINING_RE.match(t[cut]):
+        cut += 1
+    prefix = _skel(t[:cut])
+    allowed = 1 if len(sk) >= 4 else 0
+    if _edit_distance(prefix, sk, allowed) > allowed:
+        return None
+    rest = t[cut:]
+    # the label must end at a word boundary or leader (not "เรื่องราว")
+    if rest and not re.match(r"[\s.…:·_\-]", rest) and len(sk) < 6:
+        # short labels need a separator; long ones may be glued to their value by OCR
+        if label not in ("เรียน", "เสนอ"):
+            return None
+        if not re.match(r"[\s.…:]", rest):
+            return None
+    return rest
+
+
+def _which_label(line_text: str) -> str | None:
+    for kind, labels in _LABELS.items():
+        for lab in labels:
+            if _label_rest(line_text, lab) is not None:
+                return kind
+    if re.match(r"^\s*ถึง[\s.:]", normalize(line_text)):
+        return "addressee"
+    return None
+
+
+# ------------------------------------------------------------------ document numbers
+
+_NUM_RE = re.compile(
+    r"(?P<prefix>[ก-ฮ]\s?[ก-ฮ])\s*\.?\s*"
+    r"(?P<unit>\d{2,}(?:\s?\.\s?\d+)*)\s*/\s*"
+    r"(?:(?P<series>[ก-ฮ])\s*\.?\s*)?"
+    r"(?P<run>\d(?:\s?\d)*)"
+)
+_ORDER_RE = re.compile(r"(?<![\d/])(?P<run>\d{1,5})\s*/\s*(?P<year>25\d\d)(?!\d)")
+
+
+@dataclass
+class _NumberMatch:
+    printed: str
+    start: int
+    end: int
+    order: bool = False
+
+
+def parse_document_number(text: str) -> _NumberMatch | None:
+    """Find a document number in ``text`` by its grammar (DOMAIN.md §1).
+
+    Grammar: two Thai letters (the agency code, optional dot), the unit's digits with
+    optional dotted sub-units, ``/``, an optional series letter (``ว`` for circulars,
+    other letters occur), the running number — e.g. ``รบ ๐๐๑๘/๒๗๒๕๘``,
+    ``ยธ.๐๓๐๓/ว ๑๐๐``, ``มท ๐๓๐๗.๒/ว ๒๕๕๖๒`` — or, for orders, ``n/พ.ศ.``
+    (``๑๐/๒๕๖๗``). Thai or Arabic digits. Vowel and tone marks that OCR attached to the
+    agency letters are ignored.
+
+    Args:
+        text: a line or part of a line.
+
+    Returns:
+        The first match (``printed`` = the number as printed, trimmed), or None.
+    """
+    t = normalize(text)
+    # drop combining marks between letters of a number candidate ("ย์ธี.๐๓" -> "ยธ.๐๓")
+    clean_chars: list[str] = []
+    index_map: list[int] = []
+    for i, ch in enumerate(t):
+        if _COMBINING_RE.match(ch):
+            continue
+        clean_chars.append(ch)
+        index_map.append(i)
+    clean = fold_digits("".join(clean_chars))
+    m = _NUM_RE.search(clean)
+    order = False
+    if not m:
+        m = _ORDER_RE.search(clean)
+        order = m is not None
+    if not m:
+        return None
+    s, e = index_map[m.start()], index_map[m.end() - 1] + 1
+    printed = "".join(clean_chars[m.start():m.end()])
+    # restore the original digit script of the printed text
+    printed = "".join(t[index_map[m.start() + k]] if clean[m.start() + k].isdigit() else c
+                      for k, c in enumerate(printed))
+    return _NumberMatch(printed=" ".join(printed.split()), start=s, end=e, order=order)
+
+
+# ----------------------------------------------------------------------- stamps
+
+_URGENCY = (("ด่วนที่สุด", "most_urgent"), ("ด่วนมาก", "very_urgent"), ("ด่วน", "urgent"))
+_SECRECY = (("ลับที่สุด", "top_secret"), ("ลับมาก", "secret"), ("ลับ", "confidential"),
+            ("ปกปิด", "confidential"))
+
+
+def _match_stamp(text: str, terms: Sequence[tuple[str, str]]) -> tuple[str, float] | None:
+    sk = _skel(text)
+    if not sk:
+        return None
+    best: tuple[str, float] | None = None
+    for term, value in terms:
+        tsk = _skel(term)
+        allowed = 0 if len(tsk) <= 3 else 1
+        # the stamp may be followed by a deadline ("ด่วนภายใน ...") or noise: compare the
+        # start of the skeleton, and the whole for short terms
+        cand = sk if len(tsk) <= 3 else sk[:len(tsk)]
+        d = _edit_distance(cand, tsk, allowed)
+        if d <= allowed:
+            if len(tsk) <= 3 and len(sk) > len(tsk):
+                # short term: the rest must not be letters that make another word,
+                # except the "ภายใน" deadline form of ด่วน
+                if not sk[len(tsk):].startswith("ภายใน") and not re.fullmatch(r"[\d๐-๙/]*", sk[len(tsk):]):
+                    continue
+            score = 1.0 - 0.25 * d
+            if best is None or len(tsk) > len(_skel([t for t, v in terms if v == best[0]][0])):
+                best = (value, score)
+    return best
+
+
+def classify_urgency(text: str) -> tuple[str, float] | None:
+    """Urgency class of a stamp's text: ``(value, similarity)`` or None.
+
+    ``ด่วนที่สุด`` → ``most_urgent``, ``ด่วนมาก`` → ``very_urgent``, ``ด่วน`` (also
+    ``ด่วนภายใน …``) → ``urgent`` (DOMAIN.md §2). Marks are ignored and one wrong letter is
+    tolerated for the longer terms.
+    """
+    return _match_stamp(text, _URGENCY)
+
+
+def classify_secrecy(text: str) -> tuple[str, float] | None:
+    """Secrecy class of a stamp's text: ``(value, similarity)`` or None.
+
+    ``ลับที่สุด`` → ``top_secret``, ``ลับมาก`` → ``secret``, ``ลับ`` / ``ปกปิด`` →
+    ``confidential`` (DOMAIN.md §2). The whole stamp text must be the term.
+    """
+    return _match_stamp(text, _SECRECY)
+
+
+# ----------------------------------------------------------------------- dates
+
+# Tesseract confusions of Thai digits, as observed value -> possible true values
+# (measured on TH Sarabun-metric scans: ๘→๕, ๗→๓, ๖→๒, ๙→๕, ๔→๕, ๖→๐).
+_CONFUSION = {
+    "0": "06", "1": "1", "2": "26", "3": "37", "4": "4", "5": "5894",
+    "6": "6", "7": "7", "8": "8", "9": "9",
+}
+
+
+def _digit_candidates(digits: str, limit: int = 4) -> list[tuple[str, int]]:
+    """All readings of ``digits`` (Arabic) through the confusion table, with the
+    number of substitutions; at most ``limit`` substitutions."""
+    opts = [_CONFUSION.get(c, c) for c in digits]
+    out = []
+    for combo in itertools.product(*opts):
+        subs = sum(1 for a, b in zip(combo, digits) if a != b)
+        if subs <= limit:
+            out.append(("".join(combo), subs))
+    return out
+
+
+def _only_digits(text: str) -> str | None:
+    t = fold_digits(text).strip(" .,;:)(")
+    return t if re.fullmatch(r"\d+", t) else None
+
+
+@dataclass
+class _DateParts:
+    day_word: Word | None
+    month: int
+    year_word: Word | None
+    year_text: str | None
+    line: Line
+    words: list[Word]
+
+
+def _split_mixed(words: list[Word]) -> list[Word]:
+    """Split words that glue digits to letters (``๒ธันวาคม``) into parts, boxes split in
+    proportion to the characters."""
+    out: list[Word] = []
+    for w in words:
+        parts = re.findall(r"[0-9๐-๙]+|[^0-9๐-๙]+", w.text)
+        if len(parts) <= 1:
+            out.append(w)
+            continue
+        lens = [max(1, len(_COMBINING_RE.sub("", p))) for p in parts]
+        total = sum(lens)
+        x = w.box[0]
+        width = w.box[2] - w.box[0]
+        for p, n in zip(parts, lens):
+            x2 = x + width * n / total
+            if p.strip():
+                out.append(Word(text=p.strip(), box=(int(x), w.box[1], int(round(x2)), w.box[3]),
+                                conf=w.conf, digit_conf=w.digit_conf))
+            x = x2
+    return out
+
+
+def _find_month(words: list[Word]) -> tuple[int, int, int] | None:
+    """(start index, end index exclusive, month) of the first month name in words;
+    abbreviations split over up to three words (``ก. ย.``) are joined."""
+    for i in range(len(words)):
+        for span in (1, 2, 3):
+            if i + span > len(words):
+                break
+            joined = "".join(w.text for w in words[i:i + span])
+            if span > 1 and len(_skel(joined)) > 3:
+                break
+            m = match_month(joined)
+            if m is not None and (span > 1 or len(_skel(joined)) >= 2):
+                return i, i + span, m
+    return None
+
+
+def _date_parts(line: Line, start_word: int = 0) -> _DateParts | None:
+    words = _split_mixed(line.words[start_word:])
+    found = _find_month(words)
+    if not found:
+        return None
+    i, j, month = found
+    day_word = words[i - 1] if i >= 1 else None
+    year_word = None
+    k = j
+    # skip "พ.ศ." between month and year
+    while k < len(words) and _skel(words[k].text) in ("พศ", "พ", "ศ"):
+        k += 1
+    if k < len(words):
+        year_word = words[k]
+    return _DateParts(day_word=day_word, month=month, year_word=year_word,
+                      year_text=year_word.text if year_word else None, line=line, words=words)
+
+
+class _Ctx:
+    """Shared state of one extraction: today, reference years, repair notes."""
+
+    def __init__(self, lines: list[Line], today: date | None) -> None:
+        self.lines = lines
+        self.today = today or date.today()
+        self.now_be = be_year(self.today)
+        self.years: list[int] = []  # plausible BE years seen in the letter
+        for ln in lines:
+            for m in re.finditer(r"(?<!\d)25\d\d(?!\d)", fold_digits(ln.text)):
+                y = int(m.group())
+                if 2500 <= y <= self.now_be + 1:
+                    self.years.append(y)
+
+    def ref_year(self) -> int:
+        recent = [y for y in self.years if y >= self.now_be - 30]
+        return int(statistics.median(recent)) if recent else self.now_be
+
+
+def _reread(line: Line, word: Word | None, kind: str = "digits") -> tuple[str, float] | None:
+    if word is None or line.reader is None:
+        return None
+    try:
+        if kind == "digits":
+            return line.reader.read_digits(word.box)
+        return line.reader.read_text(word.box)
+    except Exception:
+        return None
+
+
+def _resolve_day(parts: _DateParts, ctx: _Ctx, year_ce: int | None) -> tuple[int | None, float, bool]:
+    """(day, confidence, repaired)."""
+    w = parts.day_word
+    if w is None:
+        return None, 0.0, False
+
+    def valid(d: int) -> bool:
+        if not 1 <= d <= 31:
+            return False
+        try:
+            date(year_ce or 2000, parts.month, d)
+            return True
+        except ValueError:
+            return False
+
+    digits = _only_digits(w.text)
+    base_conf = w.conf * (w.digit_conf if w.digit_conf is not None else 1.0)
+    if digits and len(digits) <= 2 and valid(int(digits)):
+        return int(digits), base_conf, False
+    rr = _reread(parts.line, w)
+    if rr:
+        d2 = _only_digits(rr[0])
+        if d2 and len(d2) <= 2 and valid(int(d2)):
+            return int(d2), 0.8 * rr[1], True
+    if digits and len(digits) <= 2:
+        cands = [(int(c), s) for c, s in _digit_candidates(digits, 2) if valid(int(c))]
+        if cands:
+            d, s = min(cands, key=lambda cs: cs[1])
+            return d, 0.4, True
+    return None, 0.0, False
+
+
+def _resolve_year(parts: _DateParts, ctx: _Ctx) -> tuple[int | None, float, bool]:
+    """(BE year, confidence, repaired)."""
+    w = parts.year_word
+    if w is None:
+        return None, 0.0, False
+    lo, hi = 2500, ctx.now_be + 1
+    ref = ctx.ref_year()
+
+    def to_be(d: str) -> int | None:
+        if len(d) == 4:
+            return int(d)
+        if len(d) == 2:
+            return 2500 + int(d)
+        return None
+
+    def plausible(y: int | None) -> bool:
+        return y is not None and lo <= y <= hi
+
+    digits = _only_digits(w.text)
+    conf = w.conf * (w.digit_conf if w.digit_conf is not None else 1.0)
+    y = to_be(digits) if digits else None
+    trusted = w.digit_conf is not None and w.digit_conf >= 0.9
+    if plausible(y) and (trusted or abs(y - ref) <= 15):
+        return y, conf, False
+    rr = _reread(parts.line, w)
+    if rr:
+        d2 = _only_digits(rr[0])
+        y2 = to_be(d2) if d2 else None
+        if plausible(y2) and (rr[1] >= 0.9 or abs(y2 - ref) <= 15):
+            return y2, 0.8 * rr[1], True
+        if d2 and not digits:
+            digits = d2
+    if digits and len(digits) in (2, 4):
+        cands = []
+        for c, s in _digit_candidates(digits, 3):
+            yc = to_be(c)
+            if plausible(yc):
+                cands.append((s * 4 + abs(yc - ref) / 5.0, yc))
+        if cands:
+            _, yb = min(cands)
+            return yb, 0.35, True
+    if plausible(y):
+        return y, conf * 0.5, False
+    return None, 0.0, False
+
+
+def _resolve_date(parts: _DateParts, ctx: _Ctx) -> tuple[date | None, float, bool]:
+    y, yconf, yrep = _resolve_year(parts, ctx)
+    if y is None:
+        return None, 0.0, False
+    d, dconf, drep = _resolve_day(parts, ctx, y - 543)
+    if d is None:
+        return None, 0.0, False
+    try:
+        dt = date(y - 543, parts.month, d)
+    except ValueError:
+        return None, 0.0, False
+    return dt, min(yconf, dconf), yrep or drep
+
+
+# ----------------------------------------------------------------------- the extractor
+
+def _body_height(lines: list[Line]) -> float:
+    hs = [ln.height for ln in lines if ln.source != "stamp" and len(ln.words) >= 3]
+    if not hs:
+        hs = [ln.height for ln in lines if ln.source != "stamp"] or [60]
+    return float(statistics.median(hs))
+
+
+def _words_conf(words: Sequence[Word]) -> float:
+    if not words:
+        return 0.0
+    total = sum(max(1, len(w.text)) for w in words)
+    c = sum(w.conf * max(1, len(w.text)) for w in words) / total
+    dc = [w.digit_conf for w in words if w.digit_conf is not None]
+    if dc:
+        c *= min(dc)
+    return max(0.0, min(1.0, c))
+
+
+class _Extractor:
+    def __init__(self, lines: list[Line], today: date | None) -> None:
+        self.all = [ln for ln in lines if ln.text.strip()]
+        self.stamps = [ln for ln in self.all if ln.source == "stamp"]
+        self.lines = [ln for ln in self.all if ln.source != "stamp"]
+        self.ctx = _Ctx(self.lines, today)
+        self.fields: dict = {k: None for k in FIELD_NAMES}
+        self.conf: dict[str, float] = {k: 0.0 for k in FIELD_NAMES}
+        self.heights = {p: _body_height([ln for ln in self.lines if ln.page == p])
+                        for p in {ln.page for ln in self.all}}
+        first_page = min((ln.page for ln in self.lines), default=0)
+        self.page0 = [ln for ln in self.lines if ln.page == first_page]
+        self.header_end = self._find_header_end()
+
+    # -- header region: page-one lines up to the addressee (or the first 30 lines)
+    def _find_header_end(self) -> int:
+        for i, ln in enumerate(self.page0[:40]):
+            if _which_label(ln.text) == "addressee":
+                return i + 1
+        return min(len(self.page0), 30)
+
+    @property
+    def header(self) -> list[Line]:
+        return self.page0[: self.header_end]
+
+    def _is_stamp_like(self, ln: Line) -> bool:
+        h = self.heights.get(ln.page, 60)
+        return ln.height >= STAMP_HEIGHT_RATIO * h and (
+            classify_urgency(ln.text) is not None or classify_secrecy(ln.text) is not None)
+
+    # -- document number ------------------------------------------------------------
+    def number(self) -> None:
+        for i, ln in enumerate(self.header):
+            if _which_label(ln.text) in ("subject", "addressee"):
+                break
+            t = normalize(ln.text)
+            m = re.match(r"^[\s|'\"]*ที[่]?[\s.…:]*", t)
+            if not m or _label_rest(t, "วันที่") is not None:
+                continue
+            if t.startswith("ที่ทำการ") or t.startswith("ทีทำการ"):
+                continue
+            rest = t[m.end():]
+            # the memo's ที่ line also carries วันที่: cut there
+            cut = re.search(r"\s(?:ว[ั]?น|วัน)ที[่]?(?=[\s.…:]|$|[0-9๐-๙])", rest)
+            rest_num = rest[: cut.start()] if cut else rest
+            found = parse_document_number(rest_num)
+            if found and found.start <= 3:
+                self._set_number(found, ln, repaired=False)
+                return
+            # implausible: re-read the number region as Thai text alone
+            value_words = self._words_after_label(ln, len(t) - len(rest), cut_text="วันที่")
+            if value_words and ln.reader is not None:
+                box = _union([w.box for w in value_words])
+                try:
+                    text2, conf2 = ln.reader.read_text(box, lang="tha", psm=7)
+                except Exception:
+                    text2, conf2 = "", 0.0
+                found2 = parse_document_number(text2)
+                if found2:
+                    self.fields["document_number"] = found2.printed
+                    self.conf["document_number"] = 0.8 * conf2
+                    return
+            if found:
+                self._set_number(found, ln, repaired=True)
+                return
+            if rest_num.strip():
+                self.fields["document_number"] = _strip_leader(rest_num) or None
+                self.conf["document_number"] = 0.15
+                return
+        # no "ที่" line recognised: any number-shaped token at the top of page one
+        for ln in self.header[:12]:
+            if _which_label(ln.text) in ("subject", "addressee", "reference"):
+                break
+            found = parse_document_number(ln.text)
+            if found and not found.order:
+                self._set_number(found, ln, repaired=True)
+                return
+
+    def _words_after_label(self, ln: Line, label_chars: int, cut_text: str | None = None) -> list[Word]:
+        """Words of ``ln`` after the first ``label_chars`` characters, stopping before a
+        word that starts ``cut_text``."""
+        out: list[Word] = []
+        pos = 0
+        for w in ln.words:
+            start = pos
+            pos += len(w.text) + 1
+            if start + len(w.text) <= label_chars:
+                continue
+            if cut_text and _label_rest(w.text, cut_text) is not None and out:
+                break
+            out.append(w)
+        return out
+
+    def _set_number(self, found: _NumberMatch, ln: Line, *, repaired: bool) -> None:
+        self.fields["document_number"] = found.printed
+        canon = canonical_number(found.printed)
+        words = [w for w in ln.words if canonical_number(w.text) and canonical_number(w.text) in canon]
+        c = _words_conf(words) if words else ln.conf
+        self.conf["document_number"] = c * (0.6 if repaired else 1.0)
+
+    # -- date ------------------------------------------------------------------------
+    def date(self) -> None:
+        candidates: list[tuple[int, Line, int]] = []  # (priority, line, start word)
+        for ln in self.header:
+            if _which_label(ln.text) in ("subject", "addressee"):
+                break
+            # memo: "วันที่" label, possibly after the number on the same line
+            for wi, w in enumerate(ln.words):
+                if _label_rest(w.text, "วันที่") is not None or _skel(w.text) in ("วนท", "วนที"):
+                    candidates.append((0, ln, wi + 1))
+                    break
+            else:
+                parts = _date_parts(ln)
+                if parts and len(ln.words) <= 6 and not ln.text.lstrip().startswith(("ที่", "ที ")):
+                    candidates.append((1, ln, 0))
+        for _, ln, start in sorted(candidates, key=lambda c: c[0]):
+            parts = _date_parts(ln, start)
+            if not parts:
+                continue
+            dt, conf, repaired = _resolve_date(parts, self.ctx)
+            if dt:
+                self.fields["document_date"] = dt.isoformat()
+                self.conf["document_date"] = conf * (0.7 if repaired else 1.0)
+                return
+
+    # -- subject / addressee -------------------------------------------------------------
+    def subject(self) -> None:
+        for i, ln in enumerate(self.header):
+            rest = _label_rest(ln.text, "เรื่อง")
+            if rest is None:
+                continue
+            value = _strip_leader(rest)
+            used = [ln]
+            for nxt in self.header[i + 1:i + 3]:
+                if _which_label(nxt.text) is not None or nxt.page != ln.page:
+                    break
+                if nxt.box[1] - used[-1].box[3] > 1.5 * max(ln.height, 1):
+                    break
+                value = _join_thai(value, _strip_leader(nxt.text))
+                used.append(nxt)
+            if value:
+                self.fields["subject"] = value
+                self.conf["subject"] = _words_conf([w for u in used for w in u.words[1:] or u.words])
+            return
+
+    def addressee(self) -> None:
+        for ln in self.header:
+            t = normalize(ln.text)
+            rest = None
+            for lab in ("เรียน", "เสนอ"):
+                rest = _label_rest(t, lab)
+                if rest is not None:
+                    break
+            if rest is None:
+                m = re.match(r"^\s*ถึง[\s.:]+", t)
+                if m:
+                    rest = t[m.end():]
+                    self._salutation = "ถึง"
+            if rest is not None and _strip_leader(rest):
+                self.fields["addressee"] = _strip_leader(rest)
+                self.conf["addressee"] = _words_conf(ln.words[1:] or ln.words)
+                return
+
+    # -- references ----------------------------------------------------------------------
+    def references(self) -> None:
+        for i, ln in enumerate(self.page0[:60]):
+            rest = _label_rest(ln.text, "อ้างถึง")
+            if rest is None:
+                continue
+            text = rest
+            used = [ln]
+            for nxt in self.page0[i + 1:i + 5]:
+                if _which_label(nxt.text) is not None:
+                    break
+                if nxt.box[1] - used[-1].box[3] > 1.5 * max(ln.height, 1):
+                    break
+                # stop when the reference is complete and the next line is prose
+                if self._refs_complete(text) and not re.match(r"^\s*[0-9๐-๙]{1,2}\s*\.", nxt.text):
+                    break
+                text = text + " " + nxt.text
+                used.append(nxt)
+            refs = []
+            nums = []
+            pos = 0
+            while True:
+                found = parse_document_number(text[pos:])
+                if not found:
+                    break
+                nums.append((found, pos + found.start, pos + found.end))
+                pos += found.end
+            for k, (found, s, e) in enumerate(nums):
+                nxt_s = nums[k + 1][1] if k + 1 < len(nums) else len(text)
+                from .thai import find_thai_dates
+                dates = find_thai_dates(text[e:nxt_s], today=self.ctx.today)
+                d = dates[0][0] if dates else None
+                if d is not None and not (2500 <= d.year + 543 <= self.ctx.now_be + 1):
+                    d = None
+                refs.append({"number": found.printed, "date": d.isoformat() if d else None})
+            if refs:
+                self.fields["references"] = refs
+                self.conf["references"] = _words_conf([w for u in used for w in u.words])
+            return
+
+    def _refs_complete(self, text: str) -> bool:
+        found = parse_document_number(text)
+        if not found:
+            return False
+        from .thai import find_thai_dates
+        return bool(find_thai_dates(text[found.end:], today=self.ctx.today)) or bool(
+            re.search(r"ลงวันที่\s*\S+\s+\S+\s+\S+", text[found.end:]))
+
+    # -- enclosures ------------------------------------------------------------------------
+    _BODY_OPENERS = ("ตามที่", "ด้วย", "เนื่องด้วย", "เนื่องจาก", "ตามหนังสือ", "อนุสนธิ",
+                     "ตามคำสั่ง", "ตามประกาศ", "ตามระเบียบ", "ด้วยกรม", "ด้วยจังหวัด")
+    _UNIT_END = re.compile(r"(ฉบับ|ชุด|เล่ม|แผ่น|แผ่นดิสก์|หน้า|แผ่นซีดี|ไฟล์|รายการ|อัน)\s*$")
+
+    def enclosures(self) -> None:
+        for i, ln in enumerate(self.page0[:60]):
+            rest = _label_rest(ln.text, "สิ่งที่ส่งมาด้วย")
+            if rest is None:
+                continue
+            items: list[str] = []
+            used = [ln]
+            first = _strip_leader(rest)
+            expect = 1
+            m = re.match(r"^([0-9๐-๙]{1,2})\s*\.\s*(.*)$", first)
+            if m:
+                expect = int(fold_digits(m.group(1))) + 1
+                first = m.group(2)
+            items.append(first)
+            cont = 0
+            label_right = ln.words[0].box[2] if ln.words else ln.box[0]
+            for nxt in self.page0[i + 1:i + 12]:
+                if _which_label(nxt.text) is not None:
+                    break
+                if nxt.box[1] - used[-1].box[3] > 2.0 * max(ln.height, 1):
+                    break
+                t = normalize(nxt.text).strip()
+                m = re.match(r"^([0-9๐-๙]{1,2})\s*\.\s*(.*)$", t)
+                if m and int(fold_digits(m.group(1))) == expect and not any(
+                        m.group(2).startswith(o) for o in self._BODY_OPENERS):
+                    items.append(m.group(2))
+                    expect += 1
+                    cont = 0
+                    used.append(nxt)
+                    continue
+                if any(t.startswith(o) for o in self._BODY_OPENERS):
+                    break
+                indented = nxt.box[0] >= label_right - 0.02 * nxt.page_size[0]
+                if self._UNIT_END.search(items[-1]) and not indented:
+                    break
+                if cont >= 2 and not indented:
+                    break
+                items[-1] = _join_thai(items[-1], t)
+                cont += 1
+                used.append(nxt)
+            items = [" ".join(x.split()) for x in items if x.strip()]
+            if items:
+                self.fields["enclosures"] = items
+                self.conf["enclosures"] = _words_conf([w for u in used for w in u.words])
+            return
+
+    # -- signature -------------------------------------------------------------------------
+    _CLOSINGS = ("ขอแสดงความนับถือ", "จึงเรียนมา", "จึงเสนอมา", "จึงแจ้งมา", "จึงเรียน",
+                 "จึงเสนอ", "จึงขอ")
+    _TITLES = re.compile(r"^(นาย|นาง|นางสาว|น\.ส\.|ว่าที่|ดร\.|พล|พ\.|ร\.|จ\.|ส\.|นาวา|เรือ|"
+                         r"ศ\.|รศ\.|ผศ\.|หม่อม|ม\.ร\.ว\.|ม\.ล\.)")
+
+    def signature(self) -> None:
+        closing_idx = None
+        for i, ln in enumerate(self.lines):
+            sk = _skel(ln.text)
+            if any(sk.startswith(_skel(c)) for c in self._CLOSINGS) or (
+                    _edit_distance(sk[:14], _skel("ขอแสดงความนับถือ"), 2) <= 2):
+                closing_idx = i
+                if sk.startswith(_skel("ขอแสดงความนับถือ")):
+                    break
+        start = closing_idx + 1 if closing_idx is not None else 0
+        name_idx = None
+        for i in range(start, len(self.lines)):
+            if closing_idx is not None and i > closing_idx + 10:
+                break
+            t = normalize(self.lines[i].text).strip()
+            m = re.match(r"^[(\[{]\s*(.+?)\s*[)\]}|]?$", t)
+            if m and len(t) <= 70 and len(m.group(1)) >= 4 and not re.search(r"[0-9๐-๙]{3}", t):
+                name_idx = i
+                break
+        if name_idx is None:
+            return
+        ln = self.lines[name_idx]
+        name = re.match(r"^[(\[{]\s*(.+?)\s*[)\]}|]?$", normalize(ln.text).strip()).group(1)
+        name = " ".join(name.replace(")", "").split())
+        self.fields["signer_name"] = name
+        self.conf["signer_name"] = _words_conf(ln.words)
+        pos: list[str] = []
+        used: list[Line] = []
+        prev = ln
+        for nxt in self.lines[name_idx + 1:name_idx + 6]:
+            if nxt.page != ln.page:
+                break
+            if nxt.box[1] - prev.box[3] > 1.6 * max(ln.height, 1):
+                break
+            if abs(nxt.cx - ln.cx) > 0.2:
+                break
+            t = normalize(nxt.text).strip()
+            if re.match(r"^(โทร|โทรสาร|ส่วนราชการเจ้าของเรื่อง|e-?mail|ไปรษณีย์)", t, re.I):
+                break
+            pos.append(t)
+            used.append(nxt)
+            prev = nxt
+        if pos:
+            self.fields["signer_position"] = " ".join(pos)
+            self.conf["signer_position"] = _words_conf([w for u in used for w in u.words])
+
+    # -- issuing office ------------------------------------------------------------------------
+    _ADDRESS = re.compile(r"(ถนน|ถ\.|ตำบล|ต\.|แขวง|อำเภอ|อ\.|เขต|จังหวัด|จ\.|ซอย|หมู่|เลขที่|"
+                          r"[0-9๐-๙]{5})")
+
+    def office(self) -> None:
+        for i, ln in enumerate(self.header):
+            rest = _label_rest(ln.text, "ส่วนราชการ")
+            if rest is None:
+                continue
+            value = rest
+            used = [ln]
+            if not re.search(r"โทร", value):
+                for nxt in self.header[i + 1:i + 2]:
+                    t = normalize(nxt.text)
+                    if re.match(r"^\s*ที[่]?[\s.…:]", t) or _which_label(t) is not None:
+                        break
+                    value = _join_thai(value, t)
+                    used.append(nxt)
+            value = re.split(r"\s*โทร", value)[0]
+            value = _strip_leader(value)
+            if value.count("(") > value.count(")"):
+                value = value.rstrip(" (") + (")" if "(" in value.rstrip(" (") else "")
+            if value:
+                self.fields["issuing_office"] = value
+                self.conf["issuing_office"] = _words_conf([w for u in used for w in u.words[1:] or u.words])
+            return
+        # external letter: the office lines of the address block, above the date line
+        block: list[str] = []
+        used = []
+        for ln in self.header:
+            t = normalize(ln.text).strip()
+            if _which_label(t) is not None:
+                break
+            if self._is_stamp_like(ln) or classify_urgency(t) or classify_secrecy(t):
+                continue
+            if re.match(r"^\s*ที[่]?[\s.…:]", t):
+                found = parse_document_number(t)
+                tail = t[found.end:].strip() if found else ""
+                if tail and not self._ADDRESS.search(tail):
+                    block.append(tail)
+                continue
+            if _date_parts(ln) is not None and len(ln.words) <= 6:
+                break
+            if block and self._ADDRESS.search(t):
+                break
+            if self._ADDRESS.search(t) and not block:
+                # an address line before any office line: the office is unknown
+                break
+            if len(_skel(t)) < 3:
+                continue
+            block.append(t)
+            used.append(ln)
+            if len(block) >= 2:
+                break
+        if block:
+            self.fields["issuing_office"] = " ".join(block)
+            self.conf["issuing_office"] = _words_conf([w for u in used for w in u.words]) or 0.5
+
+    # -- urgency / secrecy -------------------------------------------------------------------
+    def marks(self) -> None:
+        urg: list[tuple[float, str]] = []
+        sec: list[tuple[float, str]] = []
+        for ln in self.all:
+            h = self.heights.get(ln.page, 60)
+            large = ln.height >= STAMP_HEIGHT_RATIO * h
+            is_stamp = ln.source == "stamp" or ln.red
+            if not (is_stamp or large):
+                continue
+            if len(ln.words) > 4:
+                continue
+            u = classify_urgency(ln.text)
+            if u and ln.cy <= 0.3:
+                urg.append((u[1] * max(ln.conf, 0.3) * (1.0 if is_stamp else 0.8), u[0]))
+            s = classify_secrecy(ln.text)
+            if s and (ln.cy <= 0.2 or ln.cy >= 0.85) and 0.25 <= ln.cx <= 0.75:
+                sec.append((s[1] * max(ln.conf, 0.3) * (1.0 if is_stamp else 0.8), s[0]))
+        rank_u = {"most_urgent": 3, "very_urgent": 2, "urgent": 1}
+        rank_s = {"top_secret": 3, "secret": 2, "confidential": 1}
+        if urg:
+            c, v = max(urg, key=lambda cv: (cv[0] >= 0.5, rank_u[cv[1]], cv[0]))
+            self.fields["urgency"], self.conf["urgency"] = v, min(1.0, c)
+        else:
+            self.fields["urgency"], self.conf["urgency"] = "normal", self._absent_conf()
+        if sec:
+            c, v = max(sec, key=lambda cv: (cv[0] >= 0.5, rank_s[cv[1]], cv[0]))
+            self.fields["secrecy"], self.conf["secrecy"] = v, min(1.0, c)
+        else:
+            self.fields["secrecy"], self.conf["secrecy"] = "unclassified", self._absent_conf()
+
+    def _absent_conf(self) -> float:
+        # a colour scan was searched for red stamps: more sure than a grey one
+        return 0.9 if self.stamps or getattr(self, "had_colour", False) else 0.75
+
+    # -- document type ----------------------------------------------------------------------------
+    def doc_type(self) -> None:
+        top = [ln for ln in self.page0[:6] if not self._is_stamp_like(ln)][:4]
+        body_text = " ".join(normalize(ln.text) for ln in self.lines)
+        sk_all = _skel(body_text)
+        conf = 0.6
+        kind = None
+        for ln in top[:3]:
+            sk = _skel(ln.text)
+            if not sk:
+                continue
+            if _edit_distance(sk[:11], _skel("บันทึกข้อความ"), 3) <= 3 and len(sk) <= 16:
+                kind, conf = "internal", 0.9
+                break
+            if sk.startswith(_skel("คำสั่ง")) or sk.startswith(_skel("คําสั่ง")):
+                kind, conf = "directive", 0.85
+                break
+            if sk.startswith(_skel("ระเบียบ")) or sk.startswith(_skel("ข้อบังคับ")):
+                kind, conf = "directive", 0.8
+                break
+            if sk.startswith(_skel("ประกาศ")) or sk.startswith(_skel("แถลงการณ์")) or sk == _skel("ข่าว"):
+                kind, conf = "announcement", 0.8
+                break
+        if kind is None and any(_label_rest(ln.text, "ส่วนราชการ") is not None for ln in self.header):
+            kind, conf = "internal", 0.85
+        number_ok = (self.fields.get("document_number") is not None and
+                     parse_document_number(self.fields["document_number"] or "") is not None)
+        subj = _skel(self.fields.get("subject") or "")
+        complaint = (subj.startswith(_skel("ร้องเรียน")) or subj.startswith(_skel("ขอร้องเรียน"))
+                     or subj.startswith(_skel("ร้องทุกข์")) or _skel("ขอความเป็นธรรม") in subj
+                     or (_skel("ข้าพเจ้า") in sk_all and _skel("ร้องเรียน") in sk_all))
+        if kind is None and complaint and not number_ok:
+            kind, conf = "complaint", 0.6
+        closing = _skel("ขอแสดงความนับถือ") in sk_all
+        if kind is None and closing:
+            kind, conf = "external", 0.85
+        if kind is None and getattr(self, "_salutation", None) == "ถึง" and not self.fields.get("signer_name"):
+            kind, conf = "stamped", 0.7
+        if kind is None and number_ok and self.fields.get("addressee"):
+            kind, conf = "external", 0.5
+        if kind is None:
+            kind, conf = "record", 0.4
+        self.fields["document_type"] = kind
+        self.conf["document_type"] = conf
+
+    def run(self) -> tuple[dict, dict[str, float]]:
+        self.number()
+        self.date()
+        self.subject()
+        self.addressee()
+        self.references()
+        self.enclosures()
+        self.signature()
+        self.office()
+        self.marks()
+        self.doc_type()
+        conf = {k: round(float(max(0.0, min(1.0, v))), 3) for k, v in self.conf.items()}
+        for k in FIELD_NAMES:
+            if self.fields.get(k) is None:
+                conf[k] = 0.0
+        return self.fields, conf
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes),
+            max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def extract_fields(lines: list[Line], *, today: date | None = None,
+                   had_colour: bool = False) -> tuple[dict, dict[str, float]]:
+    """Extract the header fields of a letter from its lines.
+
+    Args:
+        lines: all lines of the document in reading order, pages in order; stamp lines
+            (``source="stamp"``, OCR of red regions) may be anywhere in the list.
+        today: reference date for plausible years and 2-digit years (default today).
+        had_colour: the pages were colour, so red stamps were looked for; raises the
+            confidence of "normal"/"unclassified" when no stamp was found.
+
+    Returns:
+        ``(fields, confidence)``: ``fields`` has every key of :data:`FIELD_NAMES`
+        (None when absent; ``urgency`` defaults to ``"normal"``, ``secrecy`` to
+        ``"unclassified"``, ``document_type`` to ``"record"``); ``confidence`` maps the
+        same keys to 0..1 (0 for absent fields).
+
+    Never raises on odd input; a failing re-read is treated as no re-read.
+    """
+    ex = _Extractor(lines, today)
+    ex.had_colour = had_colour
+    return ex.run()
+
+
+# re-exported for callers that format values
+_ = to_thai_digits
