@@ -1,1 +1,35 @@
-"""OCR of scanned Thai official letters (no Django): rendering, Tesseract, digit re-reading."""
+"""OCR of scanned Thai official letters (no Django): reading, fields, Thai helpers.
+
+Public API::
+
+    import ocr
+    info = ocr.preflight(path)          # cheap checks, raises ocr.errors.InputError
+    reading = ocr.read(path)            # -> ocr.Reading (pages, fields, searchable PDF)
+    reading.to_dict()                   # the JSON object of ``python -m ocr``
+
+Modules: :mod:`ocr.thai` (normalisation, digits, numbers, dates), :mod:`ocr.fields`
+(header fields from lines), :mod:`ocr.pipeline` (``read``), :mod:`ocr.preflight`,
+:mod:`ocr.pages`, :mod:`ocr.tesseract`, :mod:`ocr.digits` (Thai-digit classifier),
+:mod:`ocr.render` (test letters), :mod:`ocr.errors`.
+
+Importing ``ocr`` is cheap: ``read`` and ``preflight`` load their dependencies on first
+use.
+"""
+
+from __future__ import annotations
+
+from .errors import InputError, ReadError
+
+__all__ = ["read", "preflight", "Reading", "PageReading", "FileInfo", "InputError", "ReadError"]
+
+
+def __getattr__(name: str):
+    if name in ("read", "Reading", "PageReading"):
+        from . import pipeline
+
+        return getattr(pipeline, name)
+    if name in ("preflight", "FileInfo"):
+        from . import preflight as _pf
+
+        return getattr(_pf, name)
+    raise AttributeError(f"module 'ocr' has no attribute {name!r}")

@@ -205,6 +205,7 @@ class Glyph:
     label: str = ""
     prob: float = 0.0
     probs: np.ndarray | None = field(default=None, repr=False)
+    parts: list = field(default_factory=list, repr=False)  # [(box, mask)] per component
 
 
 @dataclass
@@ -273,7 +274,8 @@ def _ref_baseline(stats: np.ndarray, idx: Sequence[int]) -> tuple[float, float]:
     return float(max(1.0, np.median(h))), float(np.median(bottoms))
 
 
-def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0) -> Analysis:
+def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0,
+            edge_pad: bool = False) -> Analysis:
     """Binarise a crop and segment it into glyphs (internal, shared with training).
 
     Steps: Otsu binarisation; 8-connected components; drop specks smaller than
@@ -287,6 +289,9 @@ def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0)
         gray: crop, 2-D uint8, dark text on light background (colour is converted).
         thr_offset: added to Otsu's threshold (grey levels), training jitter only.
         min_ref: upscale so the typical glyph height is at least this many px.
+        edge_pad: the crop was padded above and below its text line, so anything cut
+            by the top or bottom edge outside the line's body belongs to the
+            neighbouring lines and is dropped.
 
     Returns:
         An :class:`Analysis` (glyphs in the analysed, possibly upscaled, image).
@@ -317,7 +322,9 @@ def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0)
         # well under the baseline) and descenders of the line above cut by the edge
         if y > base + 0.45 * ref and h < 0.8 * ref:
             continue
-        if y == 0 and y + h < base - 1.5 * ref:
+        if y == 0 and y + h < base - (0.9 if edge_pad else 1.5) * ref:
+            continue
+        if edge_pad and y + h >= H and y > base + 0.2 * ref:
             continue
         keep.append(i)
     # union-find merge
@@ -338,13 +345,13 @@ def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0)
                 break
             ov = min(xi + wi, xj + wj) - max(xi, xj)
             small = min(max(wi, hi), max(wj, hj)) < 0.3 * ref
-            if ov >= 0.5 * min(wi, wj):
+            vgap = max(yi, yj) - min(yi + hi, yj + hj)
+            if ov >= 0.5 * min(wi, wj) and vgap <= 0.45 * ref:
                 parent[find(j)] = find(i)
             elif small and ov >= -0.04 * ref:
                 # a small piece (mark, broken stroke) touching/overlapping a neighbour
                 # is merged only when it is vertically outside the other's body
-                vo = min(yi + hi, yj + hj) - max(yi, yj)
-                if vo <= 0 and ov >= 0.2 * min(wi, wj):
+                if vgap >= 0 and vgap <= 0.45 * ref and ov >= 0.2 * min(wi, wj):
                     parent[find(j)] = find(i)
     groups: dict[int, list[int]] = {}
     for i in keep:
@@ -358,7 +365,12 @@ def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0)
         x0, y0, x1, y1 = min(xs0), min(ys0), max(xs1), max(ys1)
         sub = labels[y0:y1, x0:x1]
         mask = np.isin(sub, members)
-        glyphs.append(Glyph((int(x0), int(y0), int(x1 - x0), int(y1 - y0)), mask, ref, base))
+        parts = []
+        if len(members) > 1:
+            for i in members:
+                px, py, pw, ph = (int(v) for v in stats[i, :4])
+                parts.append(((px, py, pw, ph), labels[py:py + ph, px:px + pw] == i))
+        glyphs.append(Glyph((int(x0), int(y0), int(x1 - x0), int(y1 - y0)), mask, ref, base, parts=parts))
     glyphs.sort(key=lambda gl: (gl.box[0] + gl.box[2] / 2.0))
     return Analysis(glyphs, scale, ref, base)
 
@@ -454,6 +466,22 @@ def classify_glyphs(analysis: Analysis, model: DigitModel | None = None) -> Anal
     for g, p in zip(analysis.glyphs, probs):
         k = int(np.argmax(p))
         g.label, g.prob, g.probs = model.classes[k], float(p[k]), p
+    # a digit merged with a stray mark or a piece of a neighbouring line reads as
+    # "other": retry with its largest component alone and keep it if clearly a digit
+    digit_idx = [i for i, c in enumerate(model.classes) if c in _DIGIT_TO_VALUE]
+    for g in analysis.glyphs:
+        if g.label != OTHER or len(g.parts) < 2:
+            continue
+        areas = [m.sum() for _, m in g.parts]
+        k = int(np.argmax(areas))
+        if areas[k] < 0.6 * sum(areas):
+            continue
+        box, mask = g.parts[k]
+        p = model.predict_proba(glyph_features(mask, box, g.ref, g.baseline)[None])[0]
+        j = int(np.argmax(p))
+        if j in digit_idx and p[j] >= 0.95:
+            g.box, g.mask, g.parts = box, mask, []
+            g.label, g.prob, g.probs = model.classes[j], float(p[j]), p
     return analysis
 
 
@@ -699,36 +727,95 @@ def read_number(gray: np.ndarray, *, model: DigitModel | None = None) -> tuple[s
 # --------------------------------------------------------------------------- page helper
 
 
+def _overlap_groups(t_ext: list[tuple[float, float]], g_ext: list[tuple[float, float]], tol: float):
+    """Connected groups of text runs and glyph runs whose x extents overlap.
+
+    Returns a list of ``(text_run_indices, glyph_run_indices)``, both sorted.
+    """
+    nt = len(t_ext)
+    parent = list(range(nt + len(g_ext)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (a0, a1) in enumerate(t_ext):
+        for j, (b0, b1) in enumerate(g_ext):
+            if min(a1, b1) - max(a0, b0) > -tol:
+                parent[find(i)] = find(nt + j)
+    groups: dict[int, tuple[list[int], list[int]]] = {}
+    for i in range(nt + len(g_ext)):
+        tl, gl = groups.setdefault(find(i), ([], []))
+        (tl if i < nt else gl).append(i if i < nt else i - nt)
+    return [(sorted(t), sorted(g)) for t, g in groups.values()]
+
+
+def _line_crop(data: dict, idxs: list[int], box, W: int, H: int) -> tuple[int, int, int, int]:
+    """Crop ``(x0, y0, x1, y1)`` of one Tesseract line.
+
+    Tesseract's Thai line and word boxes can reach into the next line; the median
+    word box gives the body of the line and the crop adds room for the marks.
+    """
+    if box is not None:
+        lx, _, lw, _ = box
+    else:
+        lx = min(int(data["left"][i]) for i in idxs)
+        lw = max(int(data["left"][i]) + int(data["width"][i]) for i in idxs) - lx
+    tops = np.array([int(data["top"][i]) for i in idxs], float)
+    bots = tops + np.array([int(data["height"][i]) for i in idxs], float)
+    bt, bb = float(np.median(tops)), float(np.median(bots))
+    bh = max(4.0, bb - bt)
+    return max(0, lx), max(0, int(bt - 0.95 * bh)), min(W, lx + lw), min(H, int(bb + 0.6 * bh) + 1)
+
+
 def reread_tesseract_data(
     gray_page: np.ndarray,
     data: dict,
     *,
     min_prob: float = DEFAULT_MIN_PROB,
+    strict_prob: float = 0.9,
     model: DigitModel | None = None,
 ) -> tuple[list[str], list[float]]:
     """Re-read the digits of a whole ``pytesseract.image_to_data`` result.
 
-    Works line by line (Tesseract's word boxes for Thai are often per character and
-    imprecise): each line is cropped from its level-4 box, segmented and
-    classified once; digit runs of the line text are matched to glyph runs by
-    horizontal overlap of their boxes and, when the digit counts agree, replaced as
-    in :func:`reread_digits`. Words without Thai letters or digits that Tesseract
-    made of a number (``"ene)"``) are re-read with the number reader when all their
-    glyphs are confidently digits.
+    Works line by line, because Tesseract's word boxes for Thai are often single
+    characters with imprecise boxes: each line is cropped from its level-4 box,
+    segmented and classified once. Digit runs of the line text (x extents from the
+    word boxes) and of the glyphs are grouped where their extents overlap; in each
+    group:
+
+    * same number of digits: every digit is replaced by the classifier's digit
+      when its probability is ``>= min_prob`` (as :func:`reread_digits`);
+    * one letter between two digit runs of the text (``๐๕ญ๕…`` for ``๐๘๗๙…``) and
+      the counts agree when it is taken as a digit: as above, the letter needing
+      ``>= strict_prob``;
+    * otherwise, one text run against one glyph run whose digits are all read
+      with ``>= strict_prob`` and the counts differ by at most 2 (Tesseract split
+      ``๖`` into ``๒๐`` or dropped a digit): the run's digits are replaced by the
+      glyphs' digits;
+    * else nothing changes.
+
+    Words without Thai letters or digits that Tesseract made of a number
+    (``"ene)"``) are replaced by the number read when all glyphs under the word are
+    digits/separators with ``>= strict_prob``.
 
     Args:
         gray_page: the page image given to Tesseract, 2-D uint8 ``(H, W)``.
         data: ``image_to_data(..., output_type=Output.DICT)`` (keys ``level``,
             ``page_num``, ``block_num``, ``par_num``, ``line_num``, ``left``, ``top``,
             ``width``, ``height``, ``text``).
-        min_prob: probability needed to replace a digit.
+        min_prob: probability needed to replace an aligned digit.
+        strict_prob: probability needed for the riskier replacements above.
         model: classifier, default :func:`load_model`.
 
     Returns:
-        ``(texts, confidences)``: lists as long as ``data["text"]``; texts with
-        digits re-read (unchanged where nothing could be aligned); confidence of
-        each word = lowest digit probability in it (1.0 for words without digits,
-        0.0 when its digits could not be aligned).
+        ``(texts, confidences)``: lists as long as ``data["text"]``; the words with
+        digits re-read (a word may become longer, shorter or empty when a run was
+        re-distributed) and, per word, the lowest probability of the digits
+        re-read in it (1.0 for words without digits, 0.0 where the digits could
+        not be aligned and were left as Tesseract read them).
 
     Raises:
         KeyError: ``data`` lacks a key above.
@@ -738,7 +825,7 @@ def reread_tesseract_data(
     page = _to_gray(gray_page)
     H, W = page.shape
     texts = [str(t) for t in data["text"]]
-    confs = [1.0 if not any(_is_digit(c) for c in t) else 0.0 for t in texts]
+    confs = [0.0 if any(_is_digit(c) for c in t) else 1.0 for t in texts]
     n = len(texts)
     lines: dict[tuple, list[int]] = {}
     line_box: dict[tuple, tuple[int, int, int, int]] = {}
@@ -749,31 +836,23 @@ def reread_tesseract_data(
             line_box[key] = (int(data["left"][i]), int(data["top"][i]), int(data["width"][i]), int(data["height"][i]))
         elif lvl == 5 and texts[i].strip():
             lines.setdefault(key, []).append(i)
+    left = [int(v) for v in data["left"]]
+    right = [int(l) + int(w) for l, w in zip(data["left"], data["width"])]
     for key, idxs in lines.items():
         has_digit = any(_is_digit(c) for i in idxs for c in texts[i])
         garbage = [i for i in idxs if _GARBAGE.match(texts[i].strip()) and not _THAI_LETTER.search(texts[i])]
         if not has_digit and not garbage:
             continue
-        if key in line_box:
-            lx, ly, lw, lh = line_box[key]
-        else:
-            xs = [data["left"][i] for i in idxs]
-            ys = [data["top"][i] for i in idxs]
-            lx, ly = min(xs), min(ys)
-            lw = max(data["left"][i] + data["width"][i] for i in idxs) - lx
-            lh = max(data["top"][i] + data["height"][i] for i in idxs) - ly
-        x0, y0 = max(0, lx), max(0, ly)
-        x1, y1 = min(W, lx + lw), min(H, ly + lh)
+        x0, y0, x1, y1 = _line_crop(data, idxs, line_box.get(key), W, H)
         if x1 - x0 < 2 or y1 - y0 < 2:
             continue
-        crop = page[y0:y1, x0:x1]
-        an = classify_glyphs(analyze(crop), model)
+        an = classify_glyphs(analyze(page[y0:y1, x0:x1], edge_pad=True), model)
         ginfos = _glyph_info(an, model)
         for gi in ginfos:
             gi.x0 += x0
             gi.x1 += x0
-        gruns = _runs([g.kind for g in ginfos])
-        # text of the line with per-char x extents taken from the word boxes
+        ref = an.ref / an.scale
+        # the line's text as one char list, each char knowing its word
         chars: list[str] = []
         owner: list[int] = []
         for i in idxs:
@@ -782,48 +861,84 @@ def reread_tesseract_data(
                 owner.append(-1)
             chars += list(texts[i])
             owner += [i] * len(texts[i])
-        truns = _runs([_kind_of_char(c) for c in chars])
-        used: set[int] = set()
-        new_chars = list(chars)
-        touched: dict[int, float] = {}
-        for tr in truns:
-            words = sorted({owner[c] for c in tr})
-            tx0 = min(data["left"][i] for i in words)
-            tx1 = max(data["left"][i] + data["width"][i] for i in words)
-            best, best_ov = None, 0.0
-            for r, gr in enumerate(gruns):
-                if r in used:
-                    continue
-                gx0, gx1 = ginfos[gr[0]].x0, ginfos[gr[-1]].x1
-                ov = min(tx1, gx1) - max(tx0, gx0)
-                frac = ov / max(1.0, min(tx1 - tx0, gx1 - gx0))
-                if frac > best_ov:
-                    best, best_ov = r, frac
-            if best is None or best_ov < 0.5 or len(gruns[best]) != len(tr):
-                for c in tr:
-                    touched[owner[c]] = min(touched.get(owner[c], 1.0), 0.0)
+        kinds = [_kind_of_char(c) for c in chars]
+        truns = _runs(kinds)
+        gruns = _runs([g.kind for g in ginfos])
+        t_ext = [(min(left[owner[c]] for c in r), max(right[owner[c]] for c in r)) for r in truns]
+        g_ext = [(ginfos[r[0]].x0, ginfos[r[-1]].x1) for r in gruns]
+        new_chars: list[str] = list(chars)
+        word_conf: dict[int, float] = {}
+        for tg, gg in _overlap_groups(t_ext, g_ext, tol=0.1 * ref):
+            if not tg:
                 continue
-            used.add(best)
-            gis = [ginfos[j] for j in gruns[best]]
-            scripts = _script_for_run("".join(chars), tr, gis)
-            for c, gi in zip(tr, gis):
-                w = owner[c]
-                touched[w] = min(touched.get(w, 1.0), gi.pvalue)
-                if gi.pvalue >= min_prob:
-                    new_chars[c] = (THAI_DIGITS if scripts[c] else ARABIC_DIGITS)[gi.value]
-        for w, cf in touched.items():
+            tpos = [c for r in tg for c in truns[r]]
+            gis = [ginfos[j] for r in gg for j in gruns[r]]
+            done = False
+            if gis and len(tpos) == len(gis):
+                scripts = _script_for_run("".join(chars), tpos, gis)
+                for c, gi in zip(tpos, gis):
+                    word_conf[owner[c]] = min(word_conf.get(owner[c], 1.0), gi.pvalue)
+                    if gi.pvalue >= min_prob:
+                        new_chars[c] = (THAI_DIGITS if scripts[c] else ARABIC_DIGITS)[gi.value]
+                done = True
+            if not done and gis and len(tg) >= 2:
+                # one letter sandwiched between consecutive digit runs of the text
+                extra: list[int] = []
+                ok = True
+                for a, b in zip(tg, tg[1:]):
+                    between = [c for c in range(truns[a][-1] + 1, truns[b][0]) if kinds[c] == "o"]
+                    if len(between) != 1:
+                        ok = False
+                        break
+                    extra += between
+                allpos = sorted(tpos + extra)
+                if ok and len(allpos) == len(gis):
+                    pairs = list(zip(allpos, gis))
+                    if all(gi.pvalue >= strict_prob for c, gi in pairs if c in extra):
+                        scripts = _script_for_run("".join(chars), tpos, gis)
+                        thai_default = sum(scripts.values()) * 2 >= len(scripts)
+                        for c, gi in pairs:
+                            word_conf[owner[c]] = min(word_conf.get(owner[c], 1.0), gi.pvalue)
+                            if gi.pvalue >= min_prob:
+                                thai = scripts.get(c, thai_default)
+                                new_chars[c] = (THAI_DIGITS if thai else ARABIC_DIGITS)[gi.value]
+                        done = True
+            if (not done and len(tg) == 1 and len(gg) == 1 and gis
+                    and abs(len(tpos) - len(gis)) <= 2 and all(gi.pvalue >= strict_prob for gi in gis)):
+                thai = sum(chars[c] in THAI_DIGITS for c in tpos) * 2 >= len(tpos)
+                if float(np.mean([g.pthai for g in gis])) < 0.1:
+                    thai = False
+                elif float(np.mean([g.pthai for g in gis])) > 0.9:
+                    thai = True
+                table = THAI_DIGITS if thai else ARABIC_DIGITS
+                digs = [table[g.value] for g in gis]
+                last = len(tpos) - 1
+                for k, c in enumerate(tpos):
+                    if k < last:
+                        new_chars[c] = digs[k] if k < len(digs) else ""
+                    else:  # the last digit takes any extra digits read
+                        new_chars[c] = "".join(digs[k:]) if k < len(digs) else ""
+                cf = min(g.pvalue for g in gis)
+                for c in tpos:
+                    word_conf[owner[c]] = min(word_conf.get(owner[c], 1.0), cf)
+                done = True
+            if not done:
+                for c in tpos:
+                    word_conf[owner[c]] = 0.0
+        for w, cf in word_conf.items():
             confs[w] = cf
         pos = 0
         for i in idxs:
-            texts[i] = "".join(new_chars[pos:pos + len(texts[i])])
-            pos += len(texts[i]) + 1
+            L = len(texts[i])
+            texts[i] = "".join(new_chars[pos:pos + L])
+            pos += L + 1
         # garbage words: re-read from the glyphs under the word's box
         for i in garbage:
-            wx0, wx1 = data["left"][i], data["left"][i] + data["width"][i]
+            wx0, wx1 = left[i], right[i]
             inside = [g for g in ginfos if min(wx1, g.x1) - max(wx0, g.x0) >= 0.5 * (g.x1 - g.x0)]
-            if inside and _all_digitish(inside, 0.9):
+            if inside and _all_digitish(inside, strict_prob):
                 sub = Analysis([an.glyphs[ginfos.index(g)] for g in inside], an.scale, an.ref, an.baseline)
                 num, cf = _number_text(sub, inside)
-                if num and cf >= 0.9:
+                if num and cf >= strict_prob:
                     texts[i], confs[i] = num, cf
     return texts, confs

@@ -46,10 +46,10 @@ from .thai import (
     fold_digits,
     match_month,
     normalize,
-    to_thai_digits,
 )
 
 __all__ = [
+    "AGENCY_CODES",
     "Box",
     "Word",
     "Line",
@@ -57,6 +57,7 @@ __all__ = [
     "FIELD_NAMES",
     "STAMP_HEIGHT_RATIO",
     "extract_fields",
+    "widen_box",
     "parse_document_number",
     "classify_urgency",
     "classify_secrecy",
@@ -88,6 +89,10 @@ class RegionReader(Protocol):
 
     def read_text(self, box: Box, *, lang: str = "tha", psm: int = 7) -> tuple[str, float]:
         """OCR ``box`` alone (digits re-read by the classifier): ``(text, conf 0..1)``."""
+        ...
+
+    def read_line(self, box: Box, *, lang: str = "tha", psm: int = 7) -> "Line | None":
+        """OCR ``box`` alone as one line (page coordinates), or None."""
         ...
 
 
@@ -123,6 +128,7 @@ class Line:
         source: ``"ocr"``, ``"text_layer"`` or ``"stamp"`` (OCR of a red region).
         red: the line was printed in red (stamp ink).
         reader: re-reads regions of this line's page, or None (text layer, tests).
+        para: paragraph number within the page (lines of one paragraph share it).
     """
 
     text: str
@@ -134,11 +140,13 @@ class Line:
     source: str = "ocr"
     red: bool = False
     reader: RegionReader | None = None
+    para: int = 0
 
     @classmethod
     def from_words(cls, words: list[Word], *, page: int = 0,
                    page_size: tuple[int, int] = (2480, 3508), source: str = "ocr",
-                   red: bool = False, reader: RegionReader | None = None) -> "Line":
+                   red: bool = False, reader: RegionReader | None = None,
+                   para: int = 0) -> "Line":
         """Build a line from its words (text, box and confidence derived from them)."""
         box = (min(w.box[0] for w in words), min(w.box[1] for w in words),
                max(w.box[2] for w in words), max(w.box[3] for w in words))
@@ -146,7 +154,7 @@ class Line:
         conf = sum(w.conf * len(w.text) for w in words) / total
         return cls(text=" ".join(w.text for w in words), box=box, words=list(words),
                    page=page, page_size=page_size, conf=conf, source=source, red=red,
-                   reader=reader)
+                   reader=reader, para=para)
 
     @classmethod
     def from_text(cls, text: str, *, top: int = 0, left: int = 300, height: int = 60,
@@ -325,6 +333,53 @@ def parse_document_number(text: str) -> _NumberMatch | None:
     return _NumberMatch(printed=" ".join(printed.split()), start=s, end=e, order=order)
 
 
+#: Letter codes (รหัสตัวพยัญชนะ) of ministries, independent agencies and provinces
+#: that open document numbers: the appendix of the PM's Office Regulation on
+#: Correspondence B.E. 2526 (as amended), the list agencies number their letters by.
+#: Used only to repair an OCR'd code that is not in the list (``รป`` → ``รบ``).
+AGENCY_CODES = frozenset("""
+นร กห กค กต กก พม กษ คค ทส ดศ พน พณ มท ยธ รง วธ อว ศธ สธ อก
+รล พว ตช ปช อส ศย ตผ ลต สผ สว
+กท กบ กจ กส กพ ขก จบ ฉช ชบ ชน ชย ชพ ชร ชม ตง ตร ตก นย นฐ นพ นม นศ นว นบ นธ นน บก บร
+ปท ปข ปจ ปน อย พย พง พท พจ พล พบ พช พร ภก มค มห มส ยส ยล รอ รน รย รบ ลบ ลป ลพ ลย
+ศก สน สข สต สป สส สค สก สบ สห สท สพ สฎ สร นค นภ อท อจ อด อต อน อบ
+""".split())
+
+# Thai letters that Tesseract confuses with each other (shape pairs).
+_LETTER_CONFUSION = {
+    "บ": "ปษ", "ป": "บษ", "ษ": "บป", "ด": "ต", "ต": "ด", "ข": "ช", "ช": "ขซ", "ซ": "ช",
+    "ถ": "ภ", "ภ": "ถ", "ผ": "พ", "พ": "ผ", "ฝ": "ฟ", "ฟ": "ฝ", "ฎ": "ฏฐ", "ฏ": "ฎ",
+    "ธ": "ร", "ร": "ธ", "ล": "ส", "ส": "ล", "ท": "ห", "ห": "ท", "น": "ม", "ม": "น",
+    "ค": "ศ", "ศ": "คส", "อ": "ฮ", "ฮ": "อ",
+}
+
+
+def _repair_code(code: str) -> str | None:
+    """The one known agency code reachable from ``code`` by swapping one letter for a
+    look-alike, or None (unknown and not repairable, or ambiguous)."""
+    if len(code) != 2 or code in AGENCY_CODES:
+        return None
+    cands = set()
+    for i, ch in enumerate(code):
+        for alt in _LETTER_CONFUSION.get(ch, ""):
+            c = code[:i] + alt + code[i + 1:]
+            if c in AGENCY_CODES:
+                cands.add(c)
+    return cands.pop() if len(cands) == 1 else None
+
+
+def _fix_agency_code(printed: str) -> tuple[str, bool]:
+    """Repair the agency code at the start of a printed number; (text, changed)."""
+    m = re.match(r"^([ก-ฮ])(\s?)([ก-ฮ])", printed)
+    if not m:
+        return printed, False
+    code = m.group(1) + m.group(3)
+    fixed = _repair_code(code)
+    if fixed is None:
+        return printed, False
+    return fixed[0] + m.group(2) + fixed[1] + printed[m.end():], True
+
+
 # ----------------------------------------------------------------------- stamps
 
 _URGENCY = (("ด่วนที่สุด", "most_urgent"), ("ด่วนมาก", "very_urgent"), ("ด่วน", "urgent"))
@@ -487,13 +542,31 @@ class _Ctx:
         return int(statistics.median(recent)) if recent else self.now_be
 
 
-def _reread(line: Line, word: Word | None, kind: str = "digits") -> tuple[str, float] | None:
+def widen_box(words: Sequence[Word], i: int, page_width: int) -> Box:
+    """The box of ``words[i]`` widened sideways by up to half its height, without
+    reaching into its neighbours' boxes (Tesseract's boxes of Thai digits often clip
+    the first or last glyph)."""
+    l, t, r, b = words[i].box
+    h = max(1, b - t)
+    left_lim = words[i - 1].box[2] + 2 if i > 0 else 0
+    right_lim = words[i + 1].box[0] - 2 if i + 1 < len(words) else page_width
+    l2 = max(left_lim, l - h // 2) if left_lim < l else l
+    r2 = min(right_lim, r + h // 2) if right_lim > r else r
+    return (max(0, l2), t, min(page_width, r2), b)
+
+
+def _reread(line: Line, word: Word | None, words: Sequence[Word] | None = None) -> tuple[str, float] | None:
+    """Re-read ``word`` of ``line`` as digits (None without a reader or on failure)."""
     if word is None or line.reader is None:
         return None
+    box = word.box
+    if words is not None:
+        for i, w in enumerate(words):
+            if w is word:
+                box = widen_box(words, i, line.page_size[0])
+                break
     try:
-        if kind == "digits":
-            return line.reader.read_digits(word.box)
-        return line.reader.read_text(word.box)
+        return line.reader.read_digits(box)
     except Exception:
         return None
 
@@ -517,7 +590,7 @@ def _resolve_day(parts: _DateParts, ctx: _Ctx, year_ce: int | None) -> tuple[int
     base_conf = w.conf * (w.digit_conf if w.digit_conf is not None else 1.0)
     if digits and len(digits) <= 2 and valid(int(digits)):
         return int(digits), base_conf, False
-    rr = _reread(parts.line, w)
+    rr = _reread(parts.line, w, parts.words)
     if rr:
         d2 = _only_digits(rr[0])
         if d2 and len(d2) <= 2 and valid(int(d2)):
@@ -554,7 +627,7 @@ def _resolve_year(parts: _DateParts, ctx: _Ctx) -> tuple[int | None, float, bool
     trusted = w.digit_conf is not None and w.digit_conf >= 0.9
     if plausible(y) and (trusted or abs(y - ref) <= 15):
         return y, conf, False
-    rr = _reread(parts.line, w)
+    rr = _reread(parts.line, w, parts.words)
     if rr:
         d2 = _only_digits(rr[0])
         y2 = to_be(d2) if d2 else None
@@ -562,12 +635,19 @@ def _resolve_year(parts: _DateParts, ctx: _Ctx) -> tuple[int | None, float, bool
             return y2, 0.8 * rr[1], True
         if d2 and not digits:
             digits = d2
+    variants: list[tuple[str, int]] = []
     if digits and len(digits) in (2, 4):
+        variants = [(digits, 0)]
+    elif digits and len(digits) == 5:
+        # one glyph split in two or a stray mark read as a digit: drop one digit
+        variants = [(digits[:k] + digits[k + 1:], 1) for k in range(5)]
+    if variants:
         cands = []
-        for c, s in _digit_candidates(digits, 3):
-            yc = to_be(c)
-            if plausible(yc):
-                cands.append((s * 4 + abs(yc - ref) / 5.0, yc))
+        for v, extra in variants:
+            for c, s in _digit_candidates(v, 3):
+                yc = to_be(c)
+                if plausible(yc):
+                    cands.append(((s + extra) * 4 + abs(yc - ref) / 5.0, yc))
         if cands:
             _, yb = min(cands)
             return yb, 0.35, True
@@ -623,6 +703,7 @@ class _Extractor:
         first_page = min((ln.page for ln in self.lines), default=0)
         self.page0 = [ln for ln in self.lines if ln.page == first_page]
         self.header_end = self._find_header_end()
+        self._alt: dict[int, Line | None] = {}
 
     # -- header region: page-one lines up to the addressee (or the first 30 lines)
     def _find_header_end(self) -> int:
@@ -640,116 +721,161 @@ class _Extractor:
         return ln.height >= STAMP_HEIGHT_RATIO * h and (
             classify_urgency(ln.text) is not None or classify_secrecy(ln.text) is not None)
 
-    # -- document number ------------------------------------------------------------
-    def number(self) -> None:
-        for i, ln in enumerate(self.header):
-            if _which_label(ln.text) in ("subject", "addressee"):
-                break
-            t = normalize(ln.text)
-            m = re.match(r"^[\s|'\"]*ที[่]?[\s.…:]*", t)
-            if not m or _label_rest(t, "วันที่") is not None:
-                continue
-            if t.startswith("ที่ทำการ") or t.startswith("ทีทำการ"):
-                continue
-            rest = t[m.end():]
-            # the memo's ที่ line also carries วันที่: cut there
-            cut = re.search(r"\s(?:ว[ั]?น|วัน)ที[่]?(?=[\s.…:]|$|[0-9๐-๙])", rest)
-            rest_num = rest[: cut.start()] if cut else rest
-            found = parse_document_number(rest_num)
-            if found and found.start <= 3:
-                self._set_number(found, ln, repaired=False)
-                return
-            # implausible: re-read the number region as Thai text alone
-            value_words = self._words_after_label(ln, len(t) - len(rest), cut_text="วันที่")
-            if value_words and ln.reader is not None:
-                box = _union([w.box for w in value_words])
+    # -- re-reading a line ------------------------------------------------------------
+    def alt(self, ln: Line) -> Line | None:
+        """The line re-read alone with Thai only (cached), or None without a reader."""
+        key = id(ln)
+        if key not in self._alt:
+            new = None
+            if ln.reader is not None:
                 try:
-                    text2, conf2 = ln.reader.read_text(box, lang="tha", psm=7)
+                    new = ln.reader.read_line(ln.box, lang="tha", psm=7)
                 except Exception:
-                    text2, conf2 = "", 0.0
-                found2 = parse_document_number(text2)
-                if found2:
-                    self.fields["document_number"] = found2.printed
-                    self.conf["document_number"] = 0.8 * conf2
-                    return
-            if found:
-                self._set_number(found, ln, repaired=True)
-                return
-            if rest_num.strip():
-                self.fields["document_number"] = _strip_leader(rest_num) or None
-                self.conf["document_number"] = 0.15
-                return
-        # no "ที่" line recognised: any number-shaped token at the top of page one
-        for ln in self.header[:12]:
-            if _which_label(ln.text) in ("subject", "addressee", "reference"):
-                break
-            found = parse_document_number(ln.text)
-            if found and not found.order:
-                self._set_number(found, ln, repaired=True)
-                return
+                    new = None
+            self._alt[key] = new
+        return self._alt[key]
 
-    def _words_after_label(self, ln: Line, label_chars: int, cut_text: str | None = None) -> list[Word]:
-        """Words of ``ln`` after the first ``label_chars`` characters, stopping before a
-        word that starts ``cut_text``."""
-        out: list[Word] = []
-        pos = 0
-        for w in ln.words:
-            start = pos
-            pos += len(w.text) + 1
-            if start + len(w.text) <= label_chars:
-                continue
-            if cut_text and _label_rest(w.text, cut_text) is not None and out:
-                break
-            out.append(w)
-        return out
+    # -- document number ------------------------------------------------------------
+    _NUM_LABEL = re.compile(r"^[\s|'\"]*ที[่]?(?=[\s.…:]|[ก-ฮ]{2}[\s.]*[0-9๐-๙])[\s.…:]*")
+    _SLASH_NUM = re.compile(r"\d[\d\s.]*/\s*(?:[ก-ฮ]\s*\.?\s*)?\d")
 
-    def _set_number(self, found: _NumberMatch, ln: Line, *, repaired: bool) -> None:
-        self.fields["document_number"] = found.printed
+    def _number_in(self, ln: Line) -> tuple[float, _NumberMatch | None, float]:
+        """(score, match, confidence) of the document number on a header line.
+
+        Score: 0 no number; 1 number-shaped text that fails the grammar; 2 grammar ok;
+        3 grammar ok and a known agency code (or an order number)."""
+        t = normalize(ln.text)
+        m = self._NUM_LABEL.match(t)
+        if m:
+            rest = t[m.end():]
+        elif self._SLASH_NUM.search(fold_digits(t)) and not t.startswith(("ที่ทำการ", "ทีทำการ")):
+            rest = t
+        else:
+            return 0.0, None, 0.0
+        if t.startswith(("ที่ทำการ", "ทีทำการ")):
+            return 0.0, None, 0.0
+        cut = re.search(r"(?:^|\s)(?:ว[ั]?น|วัน)ที[่]?(?=[\s.…:]|$|[0-9๐-๙])", rest)
+        rest_num = rest[: cut.start()] if cut else rest
+        found = parse_document_number(rest_num)
+        if not found or (m is None and found.start > 12):
+            return (1.0 if rest_num.strip() else 0.0), None, 0.0
         canon = canonical_number(found.printed)
         words = [w for w in ln.words if canonical_number(w.text) and canonical_number(w.text) in canon]
-        c = _words_conf(words) if words else ln.conf
-        self.conf["document_number"] = c * (0.6 if repaired else 1.0)
+        conf = _words_conf(words) if words else ln.conf
+        prefix = re.sub(r"[\s.]", "", _COMBINING_RE.sub("", found.printed))[:2]
+        known = found.order or prefix in AGENCY_CODES or _repair_code(prefix) is not None
+        return (3.0 if known else 2.0), found, conf
 
-    # -- date ------------------------------------------------------------------------
-    def date(self) -> None:
-        candidates: list[tuple[int, Line, int]] = []  # (priority, line, start word)
+    def number(self) -> None:
+        best: tuple[float, _NumberMatch | None, float] = (0.0, None, 0.0)
         for ln in self.header:
             if _which_label(ln.text) in ("subject", "addressee"):
                 break
-            # memo: "วันที่" label, possibly after the number on the same line
+            score, found, conf = self._number_in(ln)
+            if score < 3 and (score >= 1 or re.match(r"^\s*\S{1,4}\s", ln.text) and
+                              self._SLASH_NUM.search(fold_digits(ln.text))):
+                alt = self.alt(ln)
+                if alt is not None:
+                    s2, f2, c2 = self._number_in(alt)
+                    if s2 > score:
+                        score, found, conf = s2, f2, c2 * 0.9
+            if score > best[0]:
+                best = (score, found, conf)
+            if score >= 3:
+                break
+        score, found, conf = best
+        if found is None:
+            return
+        printed = found.printed
+        if not found.order:
+            printed, fixed = _fix_agency_code(printed)
+            if fixed:
+                conf *= 0.8
+        self.fields["document_number"] = printed
+        self.conf["document_number"] = conf * (1.0 if score >= 3 else 0.6)
+
+    # -- date ------------------------------------------------------------------------
+    def _date_in(self, ln: Line, memo_label: bool) -> tuple[date | None, float, bool]:
+        start = 0
+        if memo_label:
             for wi, w in enumerate(ln.words):
                 if _label_rest(w.text, "วันที่") is not None or _skel(w.text) in ("วนท", "วนที"):
-                    candidates.append((0, ln, wi + 1))
+                    start = wi + 1
                     break
             else:
-                parts = _date_parts(ln)
-                if parts and len(ln.words) <= 6 and not ln.text.lstrip().startswith(("ที่", "ที ")):
-                    candidates.append((1, ln, 0))
-        for _, ln, start in sorted(candidates, key=lambda c: c[0]):
-            parts = _date_parts(ln, start)
-            if not parts:
-                continue
-            dt, conf, repaired = _resolve_date(parts, self.ctx)
-            if dt:
-                self.fields["document_date"] = dt.isoformat()
-                self.conf["document_date"] = conf * (0.7 if repaired else 1.0)
-                return
+                return None, 0.0, False
+        parts = _date_parts(ln, start)
+        if not parts:
+            return None, 0.0, False
+        return _resolve_date(parts, self.ctx)
+
+    def date(self) -> None:
+        candidates: list[tuple[int, Line]] = []  # (priority, line)
+        for ln in self.header:
+            if _which_label(ln.text) in ("subject", "addressee"):
+                break
+            if any(_label_rest(w.text, "วันที่") is not None or _skel(w.text) in ("วนท", "วนที")
+                   for w in ln.words):
+                candidates.append((0, ln))
+            elif len(ln.words) <= 6 and _date_parts(ln) is not None:
+                candidates.append((1, ln))
+            elif len(ln.words) <= 6 and self._SLASH_NUM.search(fold_digits(ln.text)) is None and \
+                    re.search(r"[0-9๐-๙]{2,}\s*$", ln.text) and ln.reader is not None:
+                candidates.append((2, ln))  # a date whose month OCR lost: try re-reading
+        best: tuple[float, date | None, bool] = (0.0, None, False)
+        for prio, ln in sorted(candidates, key=lambda c: c[0]):
+            dt, conf, repaired = self._date_in(ln, prio == 0)
+            if dt is None or repaired or conf < 0.6:
+                alt = self.alt(ln)
+                if alt is not None:
+                    dt2, c2, r2 = self._date_in(alt, prio == 0 and any(
+                        _label_rest(w.text, "วันที่") is not None for w in alt.words))
+                    if dt2 is None and prio == 0:
+                        dt2, c2, r2 = self._date_in(alt, False)
+                    c2 *= 0.9
+                    if dt2 is not None and (dt is None or (c2 * (0.7 if r2 else 1)) > conf * (0.7 if repaired else 1)):
+                        dt, conf, repaired = dt2, c2, r2
+            if dt is not None:
+                c = conf * (0.7 if repaired else 1.0)
+                if c > best[0]:
+                    best = (c, dt, repaired)
+                if c >= 0.6:
+                    break
+        if best[1] is not None:
+            self.fields["document_date"] = best[1].isoformat()
+            self.conf["document_date"] = best[0]
 
     # -- subject / addressee -------------------------------------------------------------
+    def better(self, ln: Line, label: str | None = None) -> Line:
+        """The line or its Thai-only single-line re-reading, whichever Tesseract is
+        surer of (Tesseract reads a line alone with more context than within a page
+        of mixed layout); the re-reading must keep ``label`` and most of the text."""
+        alt = self.alt(ln)
+        if alt is None or alt.conf <= ln.conf + 0.02:
+            return ln
+        if len(_skel(alt.text)) < 0.8 * len(_skel(ln.text)):
+            return ln
+        if label is not None and _label_rest(alt.text, label) is None:
+            return ln
+        return alt
+
     def subject(self) -> None:
         for i, ln in enumerate(self.header):
-            rest = _label_rest(ln.text, "เรื่อง")
-            if rest is None:
+            if _label_rest(ln.text, "เรื่อง") is None:
                 continue
-            value = _strip_leader(rest)
-            used = [ln]
+            best = self.better(ln, "เรื่อง")
+            value = _strip_leader(_label_rest(best.text, "เรื่อง") or "")
+            used = [best]
+            prev = ln
             for nxt in self.header[i + 1:i + 3]:
                 if _which_label(nxt.text) is not None or nxt.page != ln.page:
                     break
-                if nxt.box[1] - used[-1].box[3] > 1.5 * max(ln.height, 1):
+                if nxt.box[1] - prev.box[3] > 1.5 * max(ln.height, 1):
                     break
-                value = _join_thai(value, _strip_leader(nxt.text))
-                used.append(nxt)
+                b = self.better(nxt)
+                value = _join_thai(value, _strip_leader(b.text))
+                used.append(b)
+                prev = nxt
             if value:
                 self.fields["subject"] = value
                 self.conf["subject"] = _words_conf([w for u in used for w in u.words[1:] or u.words])
@@ -758,19 +884,26 @@ class _Extractor:
     def addressee(self) -> None:
         for ln in self.header:
             t = normalize(ln.text)
-            rest = None
+            label = None
             for lab in ("เรียน", "เสนอ"):
-                rest = _label_rest(t, lab)
-                if rest is not None:
+                if _label_rest(t, lab) is not None:
+                    label = lab
                     break
-            if rest is None:
+            if label is None:
                 m = re.match(r"^\s*ถึง[\s.:]+", t)
                 if m:
                     rest = t[m.end():]
                     self._salutation = "ถึง"
-            if rest is not None and _strip_leader(rest):
+                    if _strip_leader(rest):
+                        self.fields["addressee"] = _strip_leader(rest)
+                        self.conf["addressee"] = _words_conf(ln.words[1:] or ln.words)
+                        return
+                continue
+            best = self.better(ln, label)
+            rest = _label_rest(best.text, label) or ""
+            if _strip_leader(rest):
                 self.fields["addressee"] = _strip_leader(rest)
-                self.conf["addressee"] = _words_conf(ln.words[1:] or ln.words)
+                self.conf["addressee"] = _words_conf(best.words[1:] or best.words)
                 return
 
     # -- references ----------------------------------------------------------------------
@@ -807,7 +940,8 @@ class _Extractor:
                 d = dates[0][0] if dates else None
                 if d is not None and not (2500 <= d.year + 543 <= self.ctx.now_be + 1):
                     d = None
-                refs.append({"number": found.printed, "date": d.isoformat() if d else None})
+                printed = found.printed if found.order else _fix_agency_code(found.printed)[0]
+                refs.append({"number": printed, "date": d.isoformat() if d else None})
             if refs:
                 self.fields["references"] = refs
                 self.conf["references"] = _words_conf([w for u in used for w in u.words])
@@ -904,29 +1038,57 @@ class _Extractor:
         name = " ".join(name.replace(")", "").split())
         self.fields["signer_name"] = name
         self.conf["signer_name"] = _words_conf(ln.words)
-        pos: list[str] = []
+        self._position(name_idx)
+
+    _ACTING = re.compile(r"(ปฏิบัติราชการแทน|รักษาราชการแทน|ทำการแทน|รักษาการแทน|ปฏิบัติหน้าที่|"
+                         r"รักษาการในตำแหน่ง|แทน)$")
+    _ACTING_START = re.compile(r"^(ปฏิบัติราชการแทน|รักษาราชการแทน|ทำการแทน|รักษาการแทน|"
+                               r"ปฏิบัติหน้าที่|รักษาการในตำแหน่ง)")
+    _CONTACT = re.compile(r"^(ที่ทำการ|สำนักงาน|สำนัก|กลุ่มงาน|กลุ่ม|ฝ่าย|ส่วน|กอง|งาน|ศูนย์|โทร|"
+                          r"โทรสาร|ไปรษณีย์|อีเมล|e-?mail|www\.|http)", re.I)
+
+    def _position(self, name_idx: int) -> None:
+        """Position lines under the signer's name: the first line, then more lines while
+        an acting formula chains them (``… ปฏิบัติราชการแทน`` / ``ผู้ว่าราชการ…``), or
+        while they stay centred under a centred name (a wrapped position); never the
+        owner-unit / telephone block. The block may continue at the top of the next
+        page when the name ends a page."""
+        name = self.lines[name_idx]
+        out: list[str] = []
         used: list[Line] = []
-        prev = ln
-        for nxt in self.lines[name_idx + 1:name_idx + 6]:
-            if nxt.page != ln.page:
-                break
-            if nxt.box[1] - prev.box[3] > 1.6 * max(ln.height, 1):
-                break
-            if abs(nxt.cx - ln.cx) > 0.2:
-                break
+        prev = name
+        for k in range(name_idx + 1, min(len(self.lines), name_idx + 8)):
+            nxt = self.lines[k]
             t = normalize(nxt.text).strip()
-            if re.match(r"^(โทร|โทรสาร|ส่วนราชการเจ้าของเรื่อง|e-?mail|ไปรษณีย์)", t, re.I):
+            if nxt.page != prev.page:
+                # continuation at the top of the next page: skip a page number line
+                if re.fullmatch(r"[-–\s0-9๐-๙]+", t) or nxt.cy > 0.25:
+                    continue
+            elif nxt.box[1] - prev.box[3] > 1.6 * max(name.height, 1):
                 break
-            pos.append(t)
+            if self._CONTACT.match(t) or re.search(r"โทร\.?\s*[0-9๐-๙]", t):
+                break
+            if not out:
+                if abs(nxt.cx - name.cx) > 0.2 and nxt.page == name.page:
+                    break
+                out.append(t)
+                used.append(nxt)
+                prev = nxt
+                continue
+            chained = bool(self._ACTING.search(out[-1]) or self._ACTING_START.match(t))
+            wrapped = (nxt.page == name.page and name.cx > 0.4 and abs(nxt.cx - name.cx) < 0.04
+                       and len(t) < 60)
+            if not (chained or wrapped):
+                break
+            out.append(t)
             used.append(nxt)
             prev = nxt
-        if pos:
-            self.fields["signer_position"] = " ".join(pos)
+        if out:
+            self.fields["signer_position"] = " ".join(out)
             self.conf["signer_position"] = _words_conf([w for u in used for w in u.words])
 
     # -- issuing office ------------------------------------------------------------------------
-    _ADDRESS = re.compile(r"(ถนน|ถ\.|ตำบล|ต\.|แขวง|อำเภอ|อ\.|เขต|จังหวัด|จ\.|ซอย|หมู่|เลขที่|"
-                          r"[0-9๐-๙]{5})")
+    _ADDRESS = re.compile(r"^(ถนน|ถ\.|ตำบล|ต\.|แขวง|ซอย|ซ\.|หมู่|เลขที่|[0-9๐-๙])|[0-9๐-๙]{5}")
 
     def office(self) -> None:
         for i, ln in enumerate(self.header):
@@ -1108,6 +1270,3 @@ def extract_fields(lines: list[Line], *, today: date | None = None,
     ex.had_colour = had_colour
     return ex.run()
 
-
-# re-exported for callers that format values
-_ = to_thai_digits

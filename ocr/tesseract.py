@@ -285,7 +285,8 @@ def build_lines(words: list[TessWord], *, page: int, page_size: tuple[int, int],
             b = max(w.box[3] for w in group)
             out.append(Word(text=normalize("".join(w.text for w in group)),
                             box=(l, t, r, b), conf=min(w.conf for w in group)))
-        lines.append(Line.from_words(out, page=page, page_size=page_size, source=source))
+        lines.append(Line.from_words(out, page=page, page_size=page_size, source=source,
+                                     para=cur_key[0] * 1000 + cur_key[1]))
 
     for w in words:
         if w.key != cur_key:

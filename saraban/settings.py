@@ -98,6 +98,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default must work from a fresh clone: make its folder.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Wait for the write lock instead of failing at once when a worker and a clerk
     # write at the same moment; IMMEDIATE transactions take the lock up front so
     # two registrations never interleave their counter reads.

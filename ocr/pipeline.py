@@ -1,0 +1,651 @@
+"""``ocr.read``: preflight, per-page reading in parallel, fields, searchable PDF.
+
+For each page (in a process pool sized to the cores; serially for one page):
+
+1. PDF pages: take the page's own text layer when :func:`ocr.pages.judge_text_layer`
+   says it is good; otherwise, and for images, OCR.
+2. OCR: render at 300 dpi (pdfium) or decode the image, grayscale, deskew (±5°), run
+   Tesseract once (TSV + text + invisible-text PDF page), rebuild lines of
+   space-delimited words, re-read every word holding digits with the digit
+   classifier (:func:`ocr.digits.reread_digits`) on its crop of the page image,
+   normalise the Thai (:func:`ocr.thai.normalize`). A page that reads as nonsense is
+   checked with Tesseract's orientation detection (OSD) and re-read turned by
+   90/180/270° when OSD is confident.
+3. Red stamps: on colour pages, red ink (HSV mask) is grouped into regions, each OCR'd
+   alone (Thai); they become ``source="stamp"`` lines for urgency/secrecy.
+
+Then :func:`ocr.fields.extract_fields` runs on all lines, and the searchable PDF is
+assembled with pypdf: each original page (PDF pages copied as they are, images
+embedded at their own resolution) with the invisible OCR text laid over it. The
+original file is never modified.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .errors import OcrError, ReadError
+from .fields import FIELD_NAMES, Box, Line, Word, extract_fields, widen_box
+from .pages import PageImage, deskew_angle, judge_text_layer, load_page, pdf_page_text, rotate, to_gray
+from .preflight import RENDER_DPI, FileInfo, preflight
+from .thai import normalize, word_quality
+
+__all__ = ["PageReading", "Reading", "read", "PAGE_SEPARATOR", "find_red_regions"]
+
+#: Separator between pages in :attr:`Reading.text`: a form feed on its own line, so
+#: ``text.split(PAGE_SEPARATOR)`` gives the pages back and plain-text tools see a page
+#: break.
+PAGE_SEPARATOR = "\n\f\n"
+
+_THAI_DIGIT_CHARS = "๐๑๒๓๔๕๖๗๘๙"
+_HAS_DIGIT = re.compile(r"[0-9๐-๙]")
+
+
+@dataclass
+class PageReading:
+    """The text of one page.
+
+    Attributes:
+        text: the page's text, lines separated by ``\\n``, paragraphs by a blank line.
+        confidence: 0..1 — OCR: mean Tesseract word confidence (letters weighted)
+            times the digit classifier's share; text layer: its word quality
+            (:func:`ocr.pages.judge_text_layer`).
+        source: ``"text_layer"`` (the PDF's own text) or ``"ocr"``.
+    """
+
+    text: str
+    confidence: float
+    source: str
+
+
+@dataclass
+class Reading:
+    """Everything read from one file.
+
+    Attributes:
+        pages: one :class:`PageReading` per page, in order.
+        fields: the header fields (keys :data:`ocr.fields.FIELD_NAMES`; None when
+            absent), see :func:`ocr.fields.extract_fields`.
+        field_confidence: 0..1 per field name.
+        searchable_pdf: the original pages with invisible text (PDF bytes), or None
+            when not requested.
+    """
+
+    pages: list[PageReading]
+    fields: dict
+    field_confidence: dict[str, float]
+    searchable_pdf: bytes | None = None
+
+    @property
+    def text(self) -> str:
+        """All pages' text joined by :data:`PAGE_SEPARATOR` (``"\\n\\f\\n"``)."""
+        return PAGE_SEPARATOR.join(p.text for p in self.pages)
+
+    def to_dict(self) -> dict:
+        """The JSON object printed by ``python -m ocr``::
+
+            {"text": str, "pages": [{"text", "confidence", "source"}],
+             "fields": {every name of FIELD_NAMES: value or null},
+             "field_confidence": {name: 0..1}}
+        """
+        return {
+            "text": self.text,
+            "pages": [{"text": p.text, "confidence": round(float(p.confidence), 3),
+                       "source": p.source} for p in self.pages],
+            "fields": {k: self.fields.get(k) for k in FIELD_NAMES},
+            "field_confidence": {k: round(float(self.field_confidence.get(k, 0.0)), 3)
+                                 for k in FIELD_NAMES},
+        }
+
+
+# --------------------------------------------------------------------------- digits
+
+def _digits_module():
+    """The digit classifier module, or None when it or its model file is missing."""
+    try:
+        from . import digits  # noqa: PLC0415
+
+        digits.load_model()
+        return digits
+    except Exception:  # ImportError, FileNotFoundError, a broken weights file
+        return None
+
+
+def _crop(gray: np.ndarray, box: Box, pad: int = 6) -> np.ndarray:
+    h, w = gray.shape[:2]
+    l, t, r, b = box
+    return gray[max(0, t - pad):min(h, b + pad), max(0, l - pad):min(w, r + pad)]
+
+
+_NUMBER_ONLY = re.compile(r"[0-9๐-๙/.,:\-()]+")
+_LATIN_JUNK = re.compile(r"[A-Za-z()\[\]{}|!:;'\"`~^_=+*<>?.,/-]{1,6}")
+
+
+def _reread_words(gray: np.ndarray, lines: list[Line]) -> None:
+    """Re-read, in place, the digits of every word holding digits (and of short Latin
+    junk, which is often a misread number) with the digit classifier."""
+    digits = _digits_module()
+    if digits is None:
+        return
+    width = gray.shape[1]
+    for ln in lines:
+        for i, w in enumerate(ln.words):
+            if not _HAS_DIGIT.search(w.text) and not _LATIN_JUNK.fullmatch(w.text):
+                continue
+            crop = _crop(gray, widen_box(ln.words, i, width), pad=6)
+            if crop.size == 0:
+                continue
+            try:
+                text, conf = digits.reread_digits(crop, w.text)
+                if conf == 0.0 and _NUMBER_ONLY.fullmatch(w.text) and _HAS_DIGIT.search(w.text):
+                    # Tesseract split or merged glyphs, so the digits do not line up: a
+                    # token made only of digits and separators is read by the classifier
+                    # alone when it is sure of every glyph
+                    num, nconf = digits.read_number(crop)
+                    if _HAS_DIGIT.search(num) and nconf >= 0.9:
+                        text, conf = num, nconf
+            except Exception:
+                continue
+            if _HAS_DIGIT.search(text):
+                w.digit_conf = float(conf)
+            w.text = normalize(text)
+
+
+# --------------------------------------------------------------------------- regions
+
+_PAGE_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+
+
+def _cache_put(key: tuple, img: np.ndarray) -> None:
+    _PAGE_CACHE[key] = img
+    _PAGE_CACHE.move_to_end(key)
+    while len(_PAGE_CACHE) > 2:
+        _PAGE_CACHE.popitem(last=False)
+
+
+@dataclass
+class PageRegionReader:
+    """Re-reads regions of one OCR'd page (implements :class:`ocr.fields.RegionReader`).
+
+    Picklable (path, page and transform only); the page image is rebuilt on first use
+    (rendered, grayscaled, rotated by ``angle``) and kept in a small per-process cache.
+    Boxes are in the coordinates of the image Tesseract saw.
+    """
+
+    path: str
+    kind: str
+    index: int
+    angle: float
+
+    def _image(self) -> np.ndarray:
+        key = (self.path, self.kind, self.index, self.angle)
+        img = _PAGE_CACHE.get(key)
+        if img is None:
+            page = load_page(self.path, self.kind, self.index)
+            img = rotate(to_gray(page.rgb), self.angle)
+            _cache_put(key, img)
+        return img
+
+    def read_digits(self, box: Box) -> tuple[str, float]:
+        """Read ``box`` as a number with the digit classifier (Tesseract with a digit
+        whitelist when the classifier is missing, at half confidence). Callers widen
+        the box sideways (Tesseract's boxes clip the first digit): see
+        :func:`ocr.fields.widen_box`."""
+        crop = _crop(self._image(), box, pad=8)
+        if crop.size == 0:
+            return "", 0.0
+        digits = _digits_module()
+        if digits is not None:
+            text, conf = digits.read_number(crop)
+            return normalize(text), float(conf)
+        from .tesseract import run_region
+
+        text, conf, _ = run_region(crop, lang="tha", psm=7,
+                                   whitelist=_THAI_DIGIT_CHARS + "0123456789/.")
+        return text, 0.5 * conf
+
+    def read_line(self, box: Box, *, lang: str = "tha", psm: int = 7) -> Line | None:
+        """OCR ``box`` alone as one line with ``lang`` (Thai only by default, so that
+        Tesseract cannot answer in Latin letters), digits re-read by the classifier.
+
+        Returns a :class:`ocr.fields.Line` in page coordinates (with this reader), or
+        None when nothing was read.
+        """
+        from .tesseract import build_lines, run_region
+
+        img = self._image()
+        H, W = img.shape[:2]
+        l, t, r, b = box
+        pad = 10
+        x0, y0 = max(0, l - pad), max(0, t - pad)
+        crop = img[y0:min(H, b + pad), x0:min(W, r + pad)]
+        if crop.size == 0:
+            return None
+        _, _, twords = run_region(crop, lang=lang, psm=psm)
+        for w in twords:
+            wl, wt, wr, wb = w.box
+            w.box = (wl + x0, wt + y0, wr + x0, wb + y0)
+        lines = build_lines(twords, page=self.index, page_size=(W, H))
+        _reread_words(img, lines)
+        words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
+        if not words:
+            return None
+        return Line.from_words(words, page=self.index, page_size=(W, H), reader=self)
+
+    def read_text(self, box: Box, *, lang: str = "tha", psm: int = 7) -> tuple[str, float]:
+        """Like :meth:`read_line`, as ``(text, confidence 0..1)`` (``("", 0.0)`` when
+        nothing was read); the confidence includes the digit classifier's."""
+        ln = self.read_line(box, lang=lang, psm=psm)
+        if ln is None:
+            return "", 0.0
+        dc = [w.digit_conf for w in ln.words if w.digit_conf is not None]
+        return ln.text, ln.conf * (min(dc) if dc else 1.0)
+
+
+# --------------------------------------------------------------------------- red stamps
+
+def _red_mask(rgb: np.ndarray, *, dilate: int = 0) -> np.ndarray:
+    """uint8 mask (255 = red ink): HSV hue within 12° of red, saturation ≥ 90, value
+    ≥ 70 (OpenCV scales), optionally dilated by ``dilate`` px to cover anti-aliased
+    edges."""
+    import cv2
+
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    h, s, v = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    mask = (((h <= 6) | (h >= 174)) & (s >= 90) & (v >= 70)).astype(np.uint8) * 255
+    if dilate:
+        mask = cv2.dilate(mask, np.ones((2 * dilate + 1, 2 * dilate + 1), np.uint8))
+    return mask
+
+
+def find_red_regions(rgb: np.ndarray) -> list[Box]:
+    """Boxes of red ink regions (stamps) on a colour page.
+
+    Red = HSV hue within 12° of red, saturation ≥ 90, value ≥ 70 (OpenCV scales).
+    The mask is closed with a kernel about one text-line tall so a stamp's letters
+    join, then connected regions at least 30 px tall and 60 px wide, covering under
+    a fifth of the page, with at least 400 red pixels, are kept (at most 12, largest
+    first).
+
+    Args:
+        rgb: H × W × 3 uint8 page at 300 dpi.
+
+    Returns:
+        Boxes (left, top, right, bottom) in page pixels; empty for grey pages.
+    """
+    import cv2
+
+    if rgb.ndim != 3:
+        return []
+    small = rgb[::8, ::8].astype(np.int16)
+    if np.abs(small[..., 0] - small[..., 1]).max() < 25 and np.abs(small[..., 0] - small[..., 2]).max() < 25:
+        return []
+    mask = _red_mask(rgb)
+    if int(mask.sum()) // 255 < 400:
+        return []
+    k = cv2.getStructuringElement(cv2.MORPH_RECT, (41, 15))
+    closed = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, k)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(closed, connectivity=8)
+    H, W = mask.shape
+    out = []
+    for i in range(1, n):
+        x, y, w, hh, _area = stats[i]
+        if hh < 30 or w < 60 or w * hh > 0.2 * W * H:
+            continue
+        red_px = int(mask[y:y + hh, x:x + w].sum()) // 255
+        if red_px < 400:
+            continue
+        out.append((red_px, (int(x), int(y), int(x + w), int(y + hh))))
+    out.sort(reverse=True)
+    return [b for _, b in out[:12]]
+
+
+def _read_stamps(rgb: np.ndarray, page: int, lang: str) -> list[Line]:
+    """OCR each red region alone (red ink made dark, everything else white)."""
+    from .tesseract import run_region
+
+    boxes = find_red_regions(rgb)
+    lines: list[Line] = []
+    H, W = rgb.shape[:2]
+    for box in boxes:
+        l, t, r, b = box
+        pad = 12
+        crop = rgb[max(0, t - pad):min(H, b + pad), max(0, l - pad):min(W, r + pad)].astype(np.int16)
+        redness = crop[..., 0] - (crop[..., 1] + crop[..., 2]) // 2
+        gray = np.clip(255 - redness * 2, 0, 255).astype(np.uint8)
+        try:
+            text, conf, _ = run_region(gray, lang="tha", psm=6 if (b - t) > 160 else 7)
+        except OcrError:
+            continue
+        text = normalize(text)
+        if not text.strip():
+            continue
+        words = [Word(text=tok, box=box, conf=conf) for tok in text.split()]
+        ln = Line.from_words(words, page=page, page_size=(W, H), source="stamp", red=True)
+        ln.text = text
+        lines.append(ln)
+    return lines
+
+
+# --------------------------------------------------------------------------- one page
+
+@dataclass
+class _PageResult:
+    index: int
+    reading: PageReading
+    lines: list[Line]
+    overlay: bytes | None = None  # text-only PDF page from Tesseract
+    angle: float = 0.0
+    size_in: tuple[float, float] = (8.27, 11.69)
+    source_dpi: float = RENDER_DPI
+    colour: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def _lines_from_runs(runs, page: int, page_size: tuple[int, int]) -> list[Line]:
+    """Group text-layer runs into lines: runs whose vertical centres lie within half a
+    run height of each other form one line, read left to right."""
+    items = sorted(runs, key=lambda r: ((r.box[1] + r.box[3]) / 2, r.box[0]))
+    groups: list[list] = []
+    for r in items:
+        cy = (r.box[1] + r.box[3]) / 2
+        hh = max(1, r.box[3] - r.box[1])
+        if groups:
+            g = groups[-1]
+            gcy = sum((x.box[1] + x.box[3]) / 2 for x in g) / len(g)
+            if abs(cy - gcy) <= 0.5 * hh:
+                g.append(r)
+                continue
+        groups.append([r])
+    lines = []
+    for gi, g in enumerate(groups):
+        g.sort(key=lambda x: x.box[0])
+        words: list[Word] = []
+        for r in g:
+            toks = normalize(r.text).split()
+            if not toks:
+                continue
+            # split the run's box among its tokens in proportion to their lengths
+            total = sum(len(t) for t in toks) + len(toks) - 1
+            x = r.box[0]
+            width = r.box[2] - r.box[0]
+            for t in toks:
+                x2 = x + width * len(t) / max(1, total)
+                words.append(Word(text=t, box=(int(x), r.box[1], int(x2), r.box[3]), conf=1.0))
+                x = x2 + width / max(1, total)
+        if words:
+            lines.append(Line.from_words(words, page=page, page_size=page_size,
+                                         source="text_layer", para=gi))
+    return lines
+
+
+def _lines_text(lines: list[Line]) -> str:
+    out: list[str] = []
+    prev = None
+    for ln in lines:
+        if prev is not None and ln.para != prev:
+            out.append("")
+        out.append(ln.text)
+        prev = ln.para
+    return "\n".join(out).strip()
+
+
+def _ocr(gray: np.ndarray, dpi: float, lang: str, want_pdf: bool, index: int):
+    from .tesseract import build_lines, run_page
+
+    tp = run_page(gray, lang=lang, dpi=int(round(dpi)), want_pdf=want_pdf)
+    lines = build_lines(tp.words, page=index, page_size=(gray.shape[1], gray.shape[0]))
+    return tp, lines
+
+
+def _osd_rotation(gray: np.ndarray) -> int:
+    """Tesseract OSD's rotation (0/90/180/270, counter-clockwise to apply) or 0 when
+    it is not confident (orientation confidence < 2)."""
+    import pytesseract
+
+    try:
+        osd = pytesseract.image_to_osd(gray, config="--psm 0 -c min_characters_to_try=20",
+                                       output_type=pytesseract.Output.DICT, timeout=60)
+    except Exception:
+        return 0
+    if float(osd.get("orientation_conf", 0)) < 2.0:
+        return 0
+    return int(osd.get("rotate", 0)) % 360
+
+
+def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _PageResult:
+    """Read one page (runs in a worker process). See the module docstring."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    text_layer = None
+    if kind == "pdf":
+        text, runs, rotation = pdf_page_text(path, index)
+        ok, score = judge_text_layer(text)
+        if ok and rotation == 0:
+            text_layer = (text, runs, score)
+    page: PageImage = load_page(path, kind, index)
+    rgb = page.rgb
+    H, W = rgb.shape[:2]
+    colour = bool(rgb.ndim == 3 and (np.abs(rgb[::8, ::8, 0].astype(np.int16) - rgb[::8, ::8, 2]).max() >= 25))
+    stamps = _read_stamps(rgb, index, lang) if colour else []
+
+    if text_layer is not None:
+        text, runs, score = text_layer
+        lines = _lines_from_runs(runs, index, (W, H))
+        reading = PageReading(text=normalize(text).strip(), confidence=round(score, 3),
+                              source="text_layer")
+        return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=None,
+                           size_in=page.size_in, source_dpi=page.source_dpi, colour=colour)
+
+    gray = to_gray(rgb)
+    if colour:
+        # stamps are read on their own (above); their red ink would garble the lines
+        # of black text they overlap, so it is whitened before the page OCR
+        gray[_red_mask(rgb, dilate=3) > 0] = 255
+    del rgb
+    angle = deskew_angle(gray)
+    g = rotate(gray, angle)
+    tp, lines = _ocr(g, page.dpi, lang, want_pdf, index)
+    quality = word_quality(tp.text)
+    if tp.mean_conf < 0.6 and quality < 0.5:
+        turn = _osd_rotation(g)
+        if turn:
+            g2 = rotate(g, turn)
+            tp2, lines2 = _ocr(g2, page.dpi, lang, want_pdf, index)
+            if word_quality(tp2.text) > quality:
+                g, tp, lines, angle = g2, tp2, lines2, (angle + turn) % 360
+    _cache_put((path, kind, index, angle), g)
+    words = [w for ln in lines for w in ln.words]
+    _reread_words(g, lines)
+    reader = PageRegionReader(path=path, kind=kind, index=index, angle=angle)
+    for ln in lines:
+        ln.text = " ".join(w.text for w in ln.words)
+        ln.reader = reader
+    dconf = [w.digit_conf for w in words if w.digit_conf is not None]
+    conf = tp.mean_conf
+    if dconf:
+        conf *= 0.8 + 0.2 * (sum(dconf) / len(dconf))
+    reading = PageReading(text=_lines_text(lines), confidence=round(conf, 3), source="ocr")
+    return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=tp.pdf,
+                       angle=angle, size_in=page.size_in, source_dpi=page.source_dpi,
+                       colour=colour)
+
+
+def _read_page_safe(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _PageResult:
+    try:
+        return _read_page(path, kind, index, lang, want_pdf)
+    except OcrError:
+        raise
+    except Exception as exc:
+        raise ReadError(detail=f"page {index + 1}: {type(exc).__name__}: {exc}") from None
+
+
+# --------------------------------------------------------------------------- searchable PDF
+
+def _image_page_pdf(path: str, kind: str, index: int, size_in: tuple[float, float]) -> bytes:
+    """A one-page PDF showing image page ``index`` at its physical size.
+
+    JPEG files are embedded as they are (no re-compression: Pillow's PDF writer copies
+    the JPEG stream when saving a JPEG-decoded image untouched); other images are
+    stored losslessly (Flate), 1-bit images as 1-bit.
+    """
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as im:
+        if index:
+            im.seek(index)
+        frame = im if kind == "jpeg" and index == 0 and im.getexif().get(0x0112, 1) == 1 else None
+        if frame is None:
+            frame = ImageOps.exif_transpose(im) if index == 0 else im.copy()
+            if frame.mode not in ("1", "L", "RGB", "CMYK"):
+                frame = frame.convert("RGB")
+        buf = io.BytesIO()
+        res = frame.size[0] / size_in[0]
+        frame.save(buf, format="PDF", resolution=res)
+    return buf.getvalue()
+
+
+def _assemble_pdf(path: str, info: FileInfo, results: list[_PageResult]) -> bytes:
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    writer = PdfWriter()
+    base_reader = None
+    if info.kind == "pdf":
+        try:
+            base_reader = PdfReader(path, strict=False)
+            if len(base_reader.pages) != info.pages:
+                base_reader = None
+        except Exception:
+            base_reader = None
+    for res in results:
+        if base_reader is not None:
+            writer.add_page(base_reader.pages[res.index])
+            page = writer.pages[-1]
+            if page.rotation:
+                page.transfer_rotation_to_content()
+        else:
+            if info.kind == "pdf":
+                # pypdf cannot parse the file (pdfium could): embed the rendered page
+                from PIL import Image
+
+                img = load_page(path, info.kind, res.index)
+                buf = io.BytesIO()
+                Image.fromarray(img.rgb).save(buf, format="PDF", resolution=img.dpi)
+                data = buf.getvalue()
+            else:
+                data = _image_page_pdf(path, info.kind, res.index, res.size_in)
+            writer.add_page(PdfReader(io.BytesIO(data)).pages[0])
+            page = writer.pages[-1]
+        if res.overlay is None:
+            continue
+        ov = PdfReader(io.BytesIO(res.overlay)).pages[0]
+        box = page.mediabox
+        W, Hh = float(box.width), float(box.height)
+        ow, oh = float(ov.mediabox.width), float(ov.mediabox.height)
+        if ow <= 0 or oh <= 0:
+            continue
+        a = res.angle % 360
+        quarter = int(round(a / 90.0)) % 4 if abs(a / 90.0 - round(a / 90.0)) < 1e-6 and a else 0
+        small = a if not quarter else 0.0
+        if small > 180:
+            small -= 360
+        t = Transformation()
+        # undo the deskew (the OCR image was the page turned by `angle` ccw)
+        if small:
+            t = t.translate(-ow / 2, -oh / 2).rotate(-small).translate(ow / 2, oh / 2)
+        if quarter:
+            t = t.rotate(-90 * quarter)
+            if quarter == 1:
+                t = t.translate(0, ow)
+            elif quarter == 2:
+                t = t.translate(ow, oh)
+            elif quarter == 3:
+                t = t.translate(oh, 0)
+            ow, oh = (oh, ow) if quarter % 2 else (ow, oh)
+        t = t.scale(W / ow, Hh / oh).translate(float(box.left), float(box.bottom))
+        page.merge_transformed_page(ov, t, over=True)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- read()
+
+def read(path: str | os.PathLike[str], *, languages: str = "tha+eng",
+         searchable_pdf: bool = True, progress: Callable[[int, int], None] | None = None,
+         workers: int | None = None) -> Reading:
+    """Read a scanned or born-digital letter: text per page, header fields, searchable PDF.
+
+    Args:
+        path: a PDF, PNG, JPEG or TIFF file. It is only read, never modified.
+        languages: Tesseract languages (``"tha+eng"``: Thai letters with English parts).
+        searchable_pdf: also build the searchable PDF (original pages + invisible text).
+        progress: called as ``progress(done, total)`` after each page is read (in the
+            calling process/thread).
+        workers: processes to read pages in; default ``os.cpu_count()``; pages are read
+            serially when there is one page or ``workers == 1``. Processes are forked
+            (Linux, single-threaded caller) or spawned (otherwise; the caller's main
+            module must then be import-safe).
+
+    Returns:
+        A :class:`Reading`.
+
+    Raises:
+        InputError: from :func:`ocr.preflight` (empty, wrong type, broken, too large,
+            too many pages) before any expensive work.
+        ReadError: Tesseract missing or failing, a page failing to render.
+    """
+    path = str(Path(path))
+    info = preflight(path)
+    n = info.pages
+    max_workers = max(1, min(workers or os.cpu_count() or 1, n))
+    want_pdf = bool(searchable_pdf)
+    results: list[_PageResult] = []
+    if max_workers == 1:
+        for i in range(n):
+            results.append(_read_page_safe(path, info.kind, i, languages, want_pdf))
+            if progress:
+                progress(i + 1, n)
+    else:
+        import multiprocessing
+        import sys
+        import threading
+
+        # fork is fast and needs no import guard in the caller's script, but forking a
+        # process with other threads can deadlock: then spawn (the caller's main module
+        # must then be import-safe, as Django's manage.py and pytest are).
+        method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
+        ctx = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(max_workers=max_workers, mp_context=ctx) as pool:
+            futs = [pool.submit(_read_page_safe, path, info.kind, i, languages, want_pdf)
+                    for i in range(n)]
+            done = 0
+            try:
+                for fut in as_completed(futs):
+                    results.append(fut.result())
+                    done += 1
+                    if progress:
+                        progress(done, n)
+            except BaseException:
+                for f in futs:
+                    f.cancel()
+                raise
+    results.sort(key=lambda r: r.index)
+    lines = [ln for r in results for ln in r.lines]
+    fields, conf = extract_fields(lines, had_colour=any(r.colour for r in results))
+    pdf = None
+    if want_pdf:
+        try:
+            pdf = _assemble_pdf(path, info, results)
+        except Exception as exc:
+            raise ReadError(detail=f"searchable PDF: {type(exc).__name__}: {exc}") from exc
+    return Reading(pages=[r.reading for r in results], fields=fields,
+                   field_confidence=conf, searchable_pdf=pdf)
