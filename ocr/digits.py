@@ -311,8 +311,13 @@ def analyze(gray: np.ndarray, *, thr_offset: float = 0.0, min_ref: float = 28.0,
         ink = _binarize(g, thr_offset)
         n, labels, stats = _components(ink)
         idx = [i for i in range(1, n) if stats[i, cv2.CC_STAT_AREA] >= 3]
-    ref, base = _ref_baseline(stats, idx)
     H = g.shape[0]
+    if edge_pad:  # pieces cut by the crop edge do not tell where this line is
+        inner = [i for i in idx if stats[i, cv2.CC_STAT_TOP] > 0
+                 and stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] < H]
+        ref, base = _ref_baseline(stats, inner or idx)
+    else:
+        ref, base = _ref_baseline(stats, idx)
     keep = []
     for i in idx:
         x, y, w, h, a = stats[i]
@@ -445,6 +450,61 @@ def glyph_features(mask: np.ndarray, box: tuple[int, int, int, int], ref: float,
     return np.concatenate([canvas.ravel(), scal])
 
 
+def _trim(mask: np.ndarray, x: int, y: int):
+    """Crop a mask to its ink; returns ``(box, mask)`` or None when empty."""
+    rows, cols = np.where(mask.any(axis=1))[0], np.where(mask.any(axis=0))[0]
+    if not len(rows) or not len(cols):
+        return None
+    r0, r1, c0, c1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    return (int(x + c0), int(y + r0), int(c1 - c0), int(r1 - r0)), mask[r0:r1, c0:c1]
+
+
+def _split_touching(g: Glyph, model: DigitModel, digit_idx: list[int], depth: int = 0) -> list[Glyph] | None:
+    """Split a wide "other" glyph into touching digits.
+
+    Tries the columns of least ink in the middle of the glyph; a cut is kept when
+    both sides read as digits with probability >= 0.9 (a side may be split once
+    more, for three touching digits). Returns the new glyphs or None.
+    """
+    x, y, w, h = g.box
+    col = g.mask.sum(axis=0).astype(float)
+    lo, hi = int(0.2 * w), int(0.8 * w)
+    if hi - lo < 2:
+        return None
+    cand = sorted(range(lo, hi), key=lambda c: (col[c], abs(c - w / 2)))[:6]
+    best = None
+    for c in cand:
+        pieces = []
+        for sub, ox in ((g.mask[:, :c], 0), (g.mask[:, c:], c)):
+            t = _trim(sub, x + ox, y)
+            if t is None:
+                break
+            pieces.append(t)
+        if len(pieces) != 2:
+            continue
+        feats = np.stack([glyph_features(m, b, g.ref, g.baseline) for b, m in pieces])
+        probs = model.predict_proba(feats)
+        news = []
+        score = 1.0
+        for (b, m), p in zip(pieces, probs):
+            k = int(np.argmax(p))
+            ng = Glyph(b, m, g.ref, g.baseline, model.classes[k], float(p[k]), p)
+            if k not in digit_idx or p[k] < 0.9:
+                if depth == 0 and model.classes[k] == OTHER and b[2] >= 1.1 * g.ref:
+                    more = _split_touching(ng, model, digit_idx, depth + 1)
+                    if more:
+                        news += more
+                        score = min(score, min(q.prob for q in more))
+                        continue
+                score = 0.0
+                break
+            news.append(ng)
+            score = min(score, float(p[k]))
+        if score >= 0.9 and (best is None or score > best[0]):
+            best = (score, news)
+    return best[1] if best else None
+
+
 def classify_glyphs(analysis: Analysis, model: DigitModel | None = None) -> Analysis:
     """Classify every glyph of an analysis in place (label, prob, probs).
 
@@ -469,6 +529,15 @@ def classify_glyphs(analysis: Analysis, model: DigitModel | None = None) -> Anal
     # a digit merged with a stray mark or a piece of a neighbouring line reads as
     # "other": retry with its largest component alone and keep it if clearly a digit
     digit_idx = [i for i, c in enumerate(model.classes) if c in _DIGIT_TO_VALUE]
+    out: list[Glyph] = []
+    for g in analysis.glyphs:
+        if g.label == OTHER and g.box[2] >= 1.1 * g.ref:
+            split = _split_touching(g, model, digit_idx)
+            if split:
+                out += split
+                continue
+        out.append(g)
+    analysis.glyphs = out
     for g in analysis.glyphs:
         if g.label != OTHER or len(g.parts) < 2:
             continue
@@ -752,22 +821,71 @@ def _overlap_groups(t_ext: list[tuple[float, float]], g_ext: list[tuple[float, f
     return [(sorted(t), sorted(g)) for t, g in groups.values()]
 
 
-def _line_crop(data: dict, idxs: list[int], box, W: int, H: int) -> tuple[int, int, int, int]:
-    """Crop ``(x0, y0, x1, y1)`` of one Tesseract line.
+def _clean_span(ginfos: list[_GInfo], run: list[_GInfo], ext: tuple[float, float]) -> bool:
+    """True when no unreadable glyph lies inside the glyph run, no other digit lies
+    under the text run's extent ``ext`` and the run lies mostly inside ``ext``."""
+    ids = {id(g) for g in run}
+    x0, x1 = run[0].x0, run[-1].x1
+    for g in ginfos:
+        c = (g.x0 + g.x1) / 2.0
+        if x0 <= c <= x1 and g.kind == "o":
+            return False  # an unreadable glyph inside the run
+        if (ext[0] <= c <= ext[1] or x0 <= c <= x1) and g.kind == "d" and id(g) not in ids:
+            return False  # digits of another run under the text
+    ov = min(x1, ext[1]) - max(x0, ext[0])
+    return ov >= 0.7 * max(1.0, x1 - x0)
 
-    Tesseract's Thai line and word boxes can reach into the next line; the median
-    word box gives the body of the line and the crop adds room for the marks.
+
+def _line_crop(page: np.ndarray, data: dict, idxs: list[int], box) -> tuple[int, int, int, int]:
+    """Crop ``(x0, y0, x1, y1)`` of one Tesseract line of ``page``.
+
+    Tesseract's Thai line and word boxes can reach into the neighbouring lines, so
+    the line is found in the ink: rows of the region that are dense with ink form
+    the bodies (x-height bands) of the text lines; the band nearest to the median
+    centre of the line's word boxes is taken, with room above for the vowel/tone
+    marks and below for the lower vowels.
     """
+    H, W = page.shape
     if box is not None:
-        lx, _, lw, _ = box
+        lx, ly, lw, lh = box
     else:
-        lx = min(int(data["left"][i]) for i in idxs)
+        lx, ly = min(int(data["left"][i]) for i in idxs), min(int(data["top"][i]) for i in idxs)
         lw = max(int(data["left"][i]) + int(data["width"][i]) for i in idxs) - lx
-    tops = np.array([int(data["top"][i]) for i in idxs], float)
-    bots = tops + np.array([int(data["height"][i]) for i in idxs], float)
-    bt, bb = float(np.median(tops)), float(np.median(bots))
-    bh = max(4.0, bb - bt)
-    return max(0, lx), max(0, int(bt - 0.95 * bh)), min(W, lx + lw), min(H, int(bb + 0.6 * bh) + 1)
+        lh = max(int(data["top"][i]) + int(data["height"][i]) for i in idxs) - ly
+    x0, x1 = max(0, lx), min(W, lx + lw)
+    hs = np.array([int(data["height"][i]) for i in idxs], float)
+    cy = float(np.median([int(data["top"][i]) + int(data["height"][i]) / 2.0 for i in idxs]))
+    mh = float(np.median(hs)) if len(hs) else float(lh)
+    r0, r1 = max(0, int(min(ly, cy - 1.5 * mh))), min(H, int(max(ly + lh, cy + 1.5 * mh)) + 1)
+    region = page[r0:r1, x0:x1]
+    ink = _binarize(region)
+    prof = ink.sum(axis=1).astype(float)
+    if x1 - x0 < 2 or r1 - r0 < 2 or prof.max() <= 0:
+        return x0, max(0, ly), x1, min(H, ly + lh)
+    k = max(1, int(round(mh / 10)))
+    prof = np.convolve(prof, np.ones(k) / k, mode="same")
+    body = prof >= 0.45 * prof.max()
+    bands = []
+    y = 0
+    while y < len(body):
+        if body[y]:
+            z = y
+            while z + 1 < len(body) and body[z + 1]:
+                z += 1
+            bands.append((y, z + 1))
+            y = z + 1
+        else:
+            y += 1
+    # close small gaps inside a band
+    merged: list[list[int]] = []
+    for a, b in bands:
+        if merged and a - merged[-1][1] <= max(2, 0.15 * mh):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    a, b = min(merged, key=lambda ab: abs((ab[0] + ab[1]) / 2.0 + r0 - cy))
+    bh = max(4, b - a)
+    return x0, max(0, r0 + a - int(1.0 * bh)), x1, min(H, r0 + b + int(0.75 * bh) + 1)
 
 
 def reread_tesseract_data(
@@ -843,7 +961,7 @@ def reread_tesseract_data(
         garbage = [i for i in idxs if _GARBAGE.match(texts[i].strip()) and not _THAI_LETTER.search(texts[i])]
         if not has_digit and not garbage:
             continue
-        x0, y0, x1, y1 = _line_crop(data, idxs, line_box.get(key), W, H)
+        x0, y0, x1, y1 = _line_crop(page, data, idxs, line_box.get(key))
         if x1 - x0 < 2 or y1 - y0 < 2:
             continue
         an = classify_glyphs(analyze(page[y0:y1, x0:x1], edge_pad=True), model)
@@ -904,20 +1022,38 @@ def reread_tesseract_data(
                                 new_chars[c] = (THAI_DIGITS if thai else ARABIC_DIGITS)[gi.value]
                         done = True
             if (not done and len(tg) == 1 and len(gg) == 1 and gis
-                    and abs(len(tpos) - len(gis)) <= 2 and all(gi.pvalue >= strict_prob for gi in gis)):
+                    and abs(len(tpos) - len(gis)) <= 1 and all(gi.pvalue >= strict_prob for gi in gis)
+                    and _clean_span(ginfos, gis, t_ext[tg[0]])):
                 thai = sum(chars[c] in THAI_DIGITS for c in tpos) * 2 >= len(tpos)
                 if float(np.mean([g.pthai for g in gis])) < 0.1:
                     thai = False
                 elif float(np.mean([g.pthai for g in gis])) > 0.9:
                     thai = True
                 table = THAI_DIGITS if thai else ARABIC_DIGITS
-                digs = [table[g.value] for g in gis]
-                last = len(tpos) - 1
-                for k, c in enumerate(tpos):
-                    if k < last:
-                        new_chars[c] = digs[k] if k < len(digs) else ""
-                    else:  # the last digit takes any extra digits read
-                        new_chars[c] = "".join(digs[k:]) if k < len(digs) else ""
+                # the run with the separators next to it, on both sides
+                ga, gb = gruns[gg[0]][0], gruns[gg[0]][-1]
+                ext0, ext1 = t_ext[tg[0]]
+                while ga > 0 and ginfos[ga - 1].kind == "s" and ginfos[ga - 1].x0 >= ext0 - 0.1 * ref:
+                    ga -= 1
+                while gb + 1 < len(ginfos) and ginfos[gb + 1].kind == "s" and ginfos[gb + 1].x1 <= ext1 + 0.1 * ref:
+                    gb += 1
+                reading = "".join(table[g.value] if g.kind == "d" else g.sep
+                                  for g in ginfos[ga:gb + 1] if g.kind in "ds")
+                first, last = tpos[0], tpos[-1]
+                while first > 0 and kinds[first - 1] in "s ":
+                    first -= 1
+                while last + 1 < len(chars) and kinds[last + 1] in "s ":
+                    last += 1
+                while kinds[first] == " ":
+                    first += 1
+                while kinds[last] == " ":
+                    last -= 1
+                # the glyphs' reading replaces the text from its first to its last
+                # digit (with the separators next to them)
+                new_chars[first] = reading
+                for c in range(first + 1, last + 1):
+                    if owner[c] >= 0:
+                        new_chars[c] = ""
                 cf = min(g.pvalue for g in gis)
                 for c in tpos:
                     word_conf[owner[c]] = min(word_conf.get(owner[c], 1.0), cf)

@@ -46,6 +46,7 @@ from .thai import (
     fold_digits,
     match_month,
     normalize,
+    repair_marks,
 )
 
 __all__ = [
@@ -253,12 +254,13 @@ def _label_rest(line_text: str, label: str) -> str | None:
     if _edit_distance(prefix, sk, allowed) > allowed:
         return None
     rest = t[cut:]
-    # the label must end at a word boundary or leader (not "เรื่องราว")
-    if rest and not re.match(r"[\s.…:·_\-]", rest) and len(sk) < 6:
-        # short labels need a separator; long ones may be glued to their value by OCR
-        if label not in ("เรียน", "เสนอ"):
-            return None
-        if not re.match(r"[\s.…:]", rest):
+    # the label must end at a word boundary or leader ("เรื่องราว" is not the label);
+    # OCR often glues the value to เรียน / เสนอ / เรื่อง, so those may be followed
+    # directly by a consonant or leading vowel when the label itself read exactly
+    if rest and not re.match(r"[\s.…:·_\-,;]", rest):
+        glued_ok = (label in ("เรียน", "เสนอ", "เรื่อง") and prefix == sk
+                    and re.match(r"[\u0e01-\u0e2e\u0e40-\u0e44]", rest) is not None)
+        if len(sk) < 6 and not glued_ok:
             return None
     return rest
 
@@ -276,8 +278,8 @@ def _which_label(line_text: str) -> str | None:
 # ------------------------------------------------------------------ document numbers
 
 _NUM_RE = re.compile(
-    r"(?P<prefix>[ก-ฮ]\s?[ก-ฮ])\s*\.?\s*"
-    r"(?P<unit>\d{2,}(?:\s?\.\s?\d+)*)\s*/\s*"
+    r"(?<![ก-ฮ])(?P<prefix>[ก-ฮ][ก-ฮ])\s*\.?\s*"
+    r"(?P<unit>\d{2,}(?:\s?\.\s?\d+)*)\s*\.?\s*(?P<slash>/)?\s*"
     r"(?:(?P<series>[ก-ฮ])\s*\.?\s*)?"
     r"(?P<run>\d(?:\s?\d)*)"
 )
@@ -300,7 +302,8 @@ def parse_document_number(text: str) -> _NumberMatch | None:
     other letters occur), the running number — e.g. ``รบ ๐๐๑๘/๒๗๒๕๘``,
     ``ยธ.๐๓๐๓/ว ๑๐๐``, ``มท ๐๓๐๗.๒/ว ๒๕๕๖๒`` — or, for orders, ``n/พ.ศ.``
     (``๑๐/๒๕๖๗``). Thai or Arabic digits. Vowel and tone marks that OCR attached to the
-    agency letters are ignored.
+    agency letters are ignored; a slash OCR dropped before a series letter is restored
+    (``มท ๐๒๑๙ว ๓๗๘๔`` → ``มท ๐๒๑๙/ว ๓๗๘๔``).
 
     Args:
         text: a line or part of a line.
@@ -317,8 +320,20 @@ def parse_document_number(text: str) -> _NumberMatch | None:
             continue
         clean_chars.append(ch)
         index_map.append(i)
+    # a letter OCR put between a digit and ".digit" (๗ read as ๗ฒ) cannot be in a number
+    for k in range(len(clean_chars) - 2, 0, -1):
+        if (re.match(r"[ก-ฮ]", clean_chars[k]) and re.match(r"[0-9๐-๙]", clean_chars[k - 1])
+                and clean_chars[k + 1] == "." and k + 2 < len(clean_chars)
+                and re.match(r"[0-9๐-๙]", clean_chars[k + 2])):
+            del clean_chars[k]
+            del index_map[k]
     clean = fold_digits("".join(clean_chars))
-    m = _NUM_RE.search(clean)
+    m = None
+    for cand in _NUM_RE.finditer(clean):
+        # the slash may only be missing (dropped by OCR) before a series letter
+        if cand.group("slash") or cand.group("series"):
+            m = cand
+            break
     order = False
     if not m:
         m = _ORDER_RE.search(clean)
@@ -330,6 +345,9 @@ def parse_document_number(text: str) -> _NumberMatch | None:
     # restore the original digit script of the printed text
     printed = "".join(t[index_map[m.start() + k]] if clean[m.start() + k].isdigit() else c
                       for k, c in enumerate(printed))
+    if not order and not m.group("slash"):
+        k = m.start("series") - m.start()
+        printed = printed[:k].rstrip() + "/" + printed[k:]
     return _NumberMatch(printed=" ".join(printed.split()), start=s, end=e, order=order)
 
 
@@ -370,7 +388,7 @@ def _repair_code(code: str) -> str | None:
 
 def _fix_agency_code(printed: str) -> tuple[str, bool]:
     """Repair the agency code at the start of a printed number; (text, changed)."""
-    m = re.match(r"^([ก-ฮ])(\s?)([ก-ฮ])", printed)
+    m = re.match(r"^([ก-ฮ])()([ก-ฮ])", printed)
     if not m:
         return printed, False
     code = m.group(1) + m.group(3)
@@ -538,6 +556,7 @@ class _Ctx:
                     self.years.append(y)
 
     def ref_year(self) -> int:
+        """Median of the recent plausible BE years in the letter, else this BE year."""
         recent = [y for y in self.years if y >= self.now_be - 30]
         return int(statistics.median(recent)) if recent else self.now_be
 
@@ -565,10 +584,70 @@ def _reread(line: Line, word: Word | None, words: Sequence[Word] | None = None) 
             if w is word:
                 box = widen_box(words, i, line.page_size[0])
                 break
+    # span the whole line's height: Tesseract's boxes of digits are often too short
+    box = (box[0], min(box[1], line.box[1]), box[2], max(box[3], line.box[3]))
     try:
         return line.reader.read_digits(box)
     except Exception:
         return None
+
+
+def _hybrid_junk(orig: Line, alt: Line) -> Line | None:
+    """The original line with its junk words (Latin letters, or no Thai letter and no
+    digit: ``NUN`` for ``ที่ ขก``) replaced by the re-read words under them; None when
+    nothing was replaced."""
+    out: list[Word] = []
+    changed = False
+    used: set[int] = set()
+    for w in orig.words:
+        junk = bool(re.search(r"[A-Za-z]", w.text)) or not re.search(r"[\u0e01-\u0e2e0-9๐-๙]", w.text)
+        if not junk:
+            out.append(w)
+            continue
+        repl = [a for a in alt.words if w.box[0] - 5 <= (a.box[0] + a.box[2]) / 2 <= w.box[2] + 5
+                and id(a) not in used and not re.search(r"[0-9๐-๙]", a.text)]
+        if repl:
+            out.extend(repl)
+            used.update(id(a) for a in repl)
+            changed = True
+        else:
+            out.append(w)
+    if not changed:
+        return None
+    out.sort(key=lambda w: w.box[0])
+    return Line.from_words(out, page=orig.page, page_size=orig.page_size, source=orig.source,
+                           reader=orig.reader, para=orig.para)
+
+
+def _hybrid_month(orig: Line, alt: Line) -> Line | None:
+    """The original line with its month word taken from a re-reading.
+
+    Used when the page OCR garbled the month (``A.A.`` for ``ส.ค.``) but read the
+    digits well (re-read by the classifier): the re-read month word replaces the
+    original words it overlaps. None when the re-reading has no month either."""
+    words = alt.words
+    found = _find_month(_split_mixed(words))
+    if not found:
+        return None
+    i, j, _ = found
+    mwords = _split_mixed(words)[i:j]
+    ml = min(w.box[0] for w in mwords)
+    mr = max(w.box[2] for w in mwords)
+    out: list[Word] = []
+    placed = False
+    for w in _split_mixed(orig.words):
+        ov = min(w.box[2], mr) - max(w.box[0], ml)
+        if ov > 0.5 * max(1, w.box[2] - w.box[0]) and not re.search(r"[0-9๐-๙]", w.text):
+            if not placed:
+                out.extend(mwords)
+                placed = True
+            continue
+        out.append(w)
+    if not placed:
+        return None
+    out.sort(key=lambda w: w.box[0])
+    return Line.from_words(out, page=orig.page, page_size=orig.page_size, source=orig.source,
+                           reader=orig.reader, para=orig.para)
 
 
 def _resolve_day(parts: _DateParts, ctx: _Ctx, year_ce: int | None) -> tuple[int | None, float, bool]:
@@ -710,10 +789,11 @@ class _Extractor:
         for i, ln in enumerate(self.page0[:40]):
             if _which_label(ln.text) == "addressee":
                 return i + 1
-        return min(len(self.page0), 30)
+        return min(len(self.page0), 15)
 
     @property
     def header(self) -> list[Line]:
+        """Page-one lines up to the addressee line (or the first 15 lines)."""
         return self.page0[: self.header_end]
 
     def _is_stamp_like(self, ln: Line) -> bool:
@@ -739,7 +819,7 @@ class _Extractor:
     _NUM_LABEL = re.compile(r"^[\s|'\"]*ที[่]?(?=[\s.…:]|[ก-ฮ]{2}[\s.]*[0-9๐-๙])[\s.…:]*")
     _SLASH_NUM = re.compile(r"\d[\d\s.]*/\s*(?:[ก-ฮ]\s*\.?\s*)?\d")
 
-    def _number_in(self, ln: Line) -> tuple[float, _NumberMatch | None, float]:
+    def _number_in(self, ln: Line, anywhere: bool = False) -> tuple[float, _NumberMatch | None, float]:
         """(score, match, confidence) of the document number on a header line.
 
         Score: 0 no number; 1 number-shaped text that fails the grammar; 2 grammar ok;
@@ -757,7 +837,7 @@ class _Extractor:
         cut = re.search(r"(?:^|\s)(?:ว[ั]?น|วัน)ที[่]?(?=[\s.…:]|$|[0-9๐-๙])", rest)
         rest_num = rest[: cut.start()] if cut else rest
         found = parse_document_number(rest_num)
-        if not found or (m is None and found.start > 12):
+        if not found or (m is None and found.start > 12 and not anywhere):
             return (1.0 if rest_num.strip() else 0.0), None, 0.0
         canon = canonical_number(found.printed)
         words = [w for w in ln.words if canonical_number(w.text) and canonical_number(w.text) in canon]
@@ -766,7 +846,28 @@ class _Extractor:
         known = found.order or prefix in AGENCY_CODES or _repair_code(prefix) is not None
         return (3.0 if known else 2.0), found, conf
 
+    def best_number_line(self, ln: Line) -> Line:
+        """The variant of a line holding a document number that parses best: the
+        line, its Thai-only re-reading merged into its junk words, or the re-reading."""
+        score, _, _ = self._number_in(ln, anywhere=True)
+        if score >= 3 or not self._SLASH_NUM.search(fold_digits(ln.text)):
+            return ln
+        alt = self.alt(ln)
+        if alt is None:
+            return ln
+        best = ln
+        for cand in (_hybrid_junk(ln, alt), alt):
+            if cand is None:
+                continue
+            s2, _, _ = self._number_in(cand, anywhere=True)
+            if s2 > score:
+                best, score = cand, s2
+        return best
+
     def number(self) -> None:
+        """document_number: the "ที่" line of the header (memo: before "วันที่"), checked
+        by the grammar of :func:`parse_document_number` and the agency codes
+        (:data:`AGENCY_CODES`); garbled lines are re-read alone in Thai."""
         best: tuple[float, _NumberMatch | None, float] = (0.0, None, 0.0)
         for ln in self.header:
             if _which_label(ln.text) in ("subject", "addressee"):
@@ -776,13 +877,39 @@ class _Extractor:
                               self._SLASH_NUM.search(fold_digits(ln.text))):
                 alt = self.alt(ln)
                 if alt is not None:
+                    # letters from the Thai-only re-reading, digits from the page
+                    # reading (re-read by the classifier), then the re-reading alone
+                    hyb = _hybrid_junk(ln, alt)
+                    if hyb is not None:
+                        s2, f2, c2 = self._number_in(hyb)
+                        if s2 > score:
+                            score, found, conf = s2, f2, c2 * 0.9
                     s2, f2, c2 = self._number_in(alt)
                     if s2 > score:
-                        score, found, conf = s2, f2, c2 * 0.9
+                        score, found, conf = s2, f2, c2 * 0.85
             if score > best[0]:
                 best = (score, found, conf)
             if score >= 3:
                 break
+        if best[1] is None:
+            # no number-shaped text at all: the "ที่" line may be wholly garbled (Latin
+            # junk); re-read the first lines with junk before the subject
+            tried = 0
+            for ln in self.header:
+                if _which_label(ln.text) in ("subject", "addressee") or tried >= 3:
+                    break
+                if not re.search(r"[A-Za-z]{2,}", ln.text):
+                    continue
+                tried += 1
+                alt = self.alt(ln)
+                if alt is None:
+                    continue
+                for cand in (_hybrid_junk(ln, alt), alt):
+                    if cand is None:
+                        continue
+                    s2, f2, c2 = self._number_in(cand)
+                    if s2 > best[0]:
+                        best = (s2, f2, c2 * 0.8)
         score, found, conf = best
         if found is None:
             return
@@ -810,6 +937,9 @@ class _Extractor:
         return _resolve_date(parts, self.ctx)
 
     def date(self) -> None:
+        """document_date: the "วันที่" value of a memo, or the date line of an external
+        letter (a header line made of day, month, year); implausible days/years are
+        re-read from the image or repaired (see the module docstring)."""
         candidates: list[tuple[int, Line]] = []  # (priority, line)
         for ln in self.header:
             if _which_label(ln.text) in ("subject", "addressee"):
@@ -817,7 +947,8 @@ class _Extractor:
             if any(_label_rest(w.text, "วันที่") is not None or _skel(w.text) in ("วนท", "วนที")
                    for w in ln.words):
                 candidates.append((0, ln))
-            elif len(ln.words) <= 6 and _date_parts(ln) is not None:
+            elif _date_parts(ln) is not None and _date_parts(ln).day_word is not None and \
+                    _date_parts(ln).year_word is not None:
                 candidates.append((1, ln))
             elif len(ln.words) <= 6 and self._SLASH_NUM.search(fold_digits(ln.text)) is None and \
                     re.search(r"[0-9๐-๙]{2,}\s*$", ln.text) and ln.reader is not None:
@@ -827,7 +958,12 @@ class _Extractor:
             dt, conf, repaired = self._date_in(ln, prio == 0)
             if dt is None or repaired or conf < 0.6:
                 alt = self.alt(ln)
-                if alt is not None:
+                hybrid = _hybrid_month(ln, alt) if alt is not None else None
+                if hybrid is not None:
+                    dt2, c2, r2 = self._date_in(hybrid, prio == 0)
+                    if dt2 is not None and (dt is None or (c2 * (0.7 if r2 else 1)) > conf * (0.7 if repaired else 1)):
+                        dt, conf, repaired = dt2, c2, r2
+                if alt is not None and (dt is None or repaired or conf < 0.6):
                     dt2, c2, r2 = self._date_in(alt, prio == 0 and any(
                         _label_rest(w.text, "วันที่") is not None for w in alt.words))
                     if dt2 is None and prio == 0:
@@ -859,30 +995,58 @@ class _Extractor:
             return ln
         return alt
 
+    def _junk_start(self, ln: Line) -> bool:
+        """The line's first word has no Thai letter: a label OCR may have garbled."""
+        return bool(ln.words) and not re.search(r"[\u0e01-\u0e2e]", ln.words[0].text)
+
+    def _find_label(self, label: str, lines: list[Line]) -> tuple[int, Line] | None:
+        """(index, line) of the first line starting with ``label``; when none does, the
+        first line whose garbled first word reads as ``label`` when re-read alone."""
+        for i, ln in enumerate(lines):
+            if _label_rest(ln.text, label) is not None:
+                return i, ln
+        for i, ln in enumerate(lines):
+            if self._junk_start(ln) and ln.reader is not None:
+                alt = self.alt(ln)
+                if alt is not None and _label_rest(alt.text, label) is not None:
+                    return i, alt
+        return None
+
     def subject(self) -> None:
-        for i, ln in enumerate(self.header):
-            if _label_rest(ln.text, "เรื่อง") is None:
-                continue
-            best = self.better(ln, "เรื่อง")
-            value = _strip_leader(_label_rest(best.text, "เรื่อง") or "")
-            used = [best]
-            prev = ln
-            for nxt in self.header[i + 1:i + 3]:
-                if _which_label(nxt.text) is not None or nxt.page != ln.page:
-                    break
-                if nxt.box[1] - prev.box[3] > 1.5 * max(ln.height, 1):
-                    break
-                b = self.better(nxt)
-                value = _join_thai(value, _strip_leader(b.text))
-                used.append(b)
-                prev = nxt
-            if value:
-                self.fields["subject"] = value
-                self.conf["subject"] = _words_conf([w for u in used for w in u.words[1:] or u.words])
+        """subject: the "เรื่อง" line, continued on following unlabelled lines."""
+        found = self._find_label("เรื่อง", self.header)
+        if found is None:
             return
+        i, ln = found
+        best = self.better(ln, "เรื่อง") if ln in self.header else ln
+        value = _strip_leader(_label_rest(best.text, "เรื่อง") or "")
+        used = [best]
+        prev = ln
+        for nxt in self.header[i + 1:i + 3]:
+            if _which_label(nxt.text) is not None or nxt.page != ln.page:
+                break
+            if nxt.box[1] - prev.box[3] > 1.5 * max(ln.height, 1):
+                break
+            b = self.better(nxt)
+            value = _join_thai(value, _strip_leader(b.text))
+            used.append(b)
+            prev = nxt
+        if value:
+            self.fields["subject"] = value
+            self.conf["subject"] = _words_conf([w for u in used for w in u.words[1:] or u.words])
 
     def addressee(self) -> None:
-        for ln in self.header:
+        """addressee: the "เรียน" (also "เสนอ", and "ถึง" of stamped letters) line."""
+        lines = list(self.header)
+        if not any(_which_label(ln.text) == "addressee" for ln in lines):
+            # the label may be garbled: try re-reading lines that start with junk
+            for i, ln in enumerate(lines):
+                if self._junk_start(ln) and ln.reader is not None:
+                    alt = self.alt(ln)
+                    if alt is not None and _which_label(alt.text) == "addressee":
+                        lines[i] = alt
+                        break
+        for ln in lines:
             t = normalize(ln.text)
             label = None
             for lab in ("เรียน", "เสนอ"):
@@ -908,10 +1072,13 @@ class _Extractor:
 
     # -- references ----------------------------------------------------------------------
     def references(self) -> None:
+        """references: the numbers (with their dates) on the "อ้างถึง" line(s) only."""
         for i, ln in enumerate(self.page0[:60]):
             rest = _label_rest(ln.text, "อ้างถึง")
             if rest is None:
                 continue
+            ln = self.best_number_line(ln)
+            rest = _label_rest(ln.text, "อ้างถึง") or rest
             text = rest
             used = [ln]
             for nxt in self.page0[i + 1:i + 5]:
@@ -922,6 +1089,7 @@ class _Extractor:
                 # stop when the reference is complete and the next line is prose
                 if self._refs_complete(text) and not re.match(r"^\s*[0-9๐-๙]{1,2}\s*\.", nxt.text):
                     break
+                nxt = self.best_number_line(nxt)
                 text = text + " " + nxt.text
                 used.append(nxt)
             refs = []
@@ -961,6 +1129,8 @@ class _Extractor:
     _UNIT_END = re.compile(r"(ฉบับ|ชุด|เล่ม|แผ่น|แผ่นดิสก์|หน้า|แผ่นซีดี|ไฟล์|รายการ|อัน)\s*$")
 
     def enclosures(self) -> None:
+        """enclosures: the numbered list after "สิ่งที่ส่งมาด้วย" (continuation lines
+        joined) until the body begins."""
         for i, ln in enumerate(self.page0[:60]):
             rest = _label_rest(ln.text, "สิ่งที่ส่งมาด้วย")
             if rest is None:
@@ -1012,7 +1182,35 @@ class _Extractor:
     _TITLES = re.compile(r"^(นาย|นาง|นางสาว|น\.ส\.|ว่าที่|ดร\.|พล|พ\.|ร\.|จ\.|ส\.|นาวา|เรือ|"
                          r"ศ\.|รศ\.|ผศ\.|หม่อม|ม\.ร\.ว\.|ม\.ล\.)")
 
+    @staticmethod
+    def _name_text(text: str) -> str | None:
+        """The name inside a signature line ``(นาย… …)``, or None when the line is not
+        one (OCR junk before/after the brackets is tolerated)."""
+        t = normalize(text).strip().strip(".,'\"|:;-_ ")
+        m = re.search(r"[(\[{]\s*([^()\[\]{}]+?)\s*[)\]}]", t)
+        if m and re.search(r"[\u0e01-\u0e2e]", t[:m.start()] + t[m.end():]):
+            m = None  # Thai words outside the brackets: not a signature line
+        if m is None:
+            m = re.match(r"^[(\[{]\s*([^()\[\]{}]+?)\s*[)\]}|1l]?$", t)
+        if not m or len(t) > 70 or len(m.group(1)) < 4 or re.search(r"[0-9๐-๙]{3}", t):
+            return None
+        if not re.search(r"[\u0e01-\u0e2e]{2}", m.group(1)):
+            return None
+        toks = m.group(1).split()
+        # OCR splits words ("นา ยประเสริฐ"): glue fragments of 1–2 letters without a dot
+        # to the next part ("ณ" of surnames such as "ณ อยุธยา" excepted)
+        out: list[str] = []
+        for tok in toks:
+            if out and len(_skel(out[-1])) <= 2 and "." not in out[-1] and out[-1] != "ณ" \
+                    and len(toks) > 2:
+                out[-1] += tok
+            else:
+                out.append(tok)
+        return " ".join(out)
+
     def signature(self) -> None:
+        """signer_name: the bracketed name after the closing (ขอแสดงความนับถือ /
+        จึงเรียนมา…); signer_position: the lines under it (see :meth:`_position`)."""
         closing_idx = None
         for i, ln in enumerate(self.lines):
             sk = _skel(ln.text)
@@ -1026,16 +1224,21 @@ class _Extractor:
         for i in range(start, len(self.lines)):
             if closing_idx is not None and i > closing_idx + 10:
                 break
-            t = normalize(self.lines[i].text).strip()
-            m = re.match(r"^[(\[{]\s*(.+?)\s*[)\]}|]?$", t)
-            if m and len(t) <= 70 and len(m.group(1)) >= 4 and not re.search(r"[0-9๐-๙]{3}", t):
+            t = self._name_text(self.lines[i].text)
+            if t is not None:
                 name_idx = i
                 break
         if name_idx is None:
             return
         ln = self.lines[name_idx]
-        name = re.match(r"^[(\[{]\s*(.+?)\s*[)\]}|]?$", normalize(ln.text).strip()).group(1)
-        name = " ".join(name.replace(")", "").split())
+        if re.search(r"[A-Za-z]", ln.text):
+            alt = self.alt(ln)
+            if alt is not None and self._name_text(alt.text) and \
+                    len(re.findall(r"[A-Za-z]", alt.text)) < len(re.findall(r"[A-Za-z]", ln.text)):
+                ln = alt
+        else:
+            ln = self.better(ln)
+        name = self._name_text(ln.text) or self._name_text(self.lines[name_idx].text) or ""
         self.fields["signer_name"] = name
         self.conf["signer_name"] = _words_conf(ln.words)
         self._position(name_idx)
@@ -1059,7 +1262,9 @@ class _Extractor:
         prev = name
         for k in range(name_idx + 1, min(len(self.lines), name_idx + 8)):
             nxt = self.lines[k]
-            t = normalize(nxt.text).strip()
+            t = normalize(nxt.text).strip().strip(".,'\"|:;-_ ")
+            if len(_skel(t)) < 2:
+                continue
             if nxt.page != prev.page:
                 # continuation at the top of the next page: skip a page number line
                 if re.fullmatch(r"[-–\s0-9๐-๙]+", t) or nxt.cy > 0.25:
@@ -1091,6 +1296,8 @@ class _Extractor:
     _ADDRESS = re.compile(r"^(ถนน|ถ\.|ตำบล|ต\.|แขวง|ซอย|ซ\.|หมู่|เลขที่|[0-9๐-๙])|[0-9๐-๙]{5}")
 
     def office(self) -> None:
+        """issuing_office: the memo's "ส่วนราชการ" value up to "โทร", or the office
+        lines of an external letter's address block (before the street address)."""
         for i, ln in enumerate(self.header):
             rest = _label_rest(ln.text, "ส่วนราชการ")
             if rest is None:
@@ -1146,6 +1353,9 @@ class _Extractor:
 
     # -- urgency / secrecy -------------------------------------------------------------------
     def marks(self) -> None:
+        """urgency / secrecy from stamps only: red lines or lines ≥ STAMP_HEIGHT_RATIO ×
+        body height, urgency in the top 30 % of a page, secrecy in the top 20 % or
+        bottom 15 % near the centre (DOMAIN.md §2)."""
         urg: list[tuple[float, str]] = []
         sec: list[tuple[float, str]] = []
         for ln in self.all:
@@ -1181,6 +1391,8 @@ class _Extractor:
 
     # -- document type ----------------------------------------------------------------------------
     def doc_type(self) -> None:
+        """document_type from the title, the ส่วนราชการ label, complaint markers, the
+        closing and the salutation (DOMAIN.md §1 table of letter types)."""
         top = [ln for ln in self.page0[:6] if not self._is_stamp_like(ln)][:4]
         body_text = " ".join(normalize(ln.text) for ln in self.lines)
         sk_all = _skel(body_text)
@@ -1225,6 +1437,7 @@ class _Extractor:
         self.conf["document_type"] = conf
 
     def run(self) -> tuple[dict, dict[str, float]]:
+        """Run every extractor and return ``(fields, confidence)``."""
         self.number()
         self.date()
         self.subject()
@@ -1234,6 +1447,9 @@ class _Extractor:
         self.signature()
         self.office()
         self.marks()
+        for k in ("subject", "addressee", "signer_position", "issuing_office"):
+            if isinstance(self.fields.get(k), str):
+                self.fields[k] = repair_marks(self.fields[k])
         self.doc_type()
         conf = {k: round(float(max(0.0, min(1.0, v))), 3) for k, v in self.conf.items()}
         for k in FIELD_NAMES:

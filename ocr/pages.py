@@ -221,18 +221,19 @@ def rotate(img: np.ndarray, angle: float, *, border: int = 255) -> np.ndarray:
 
 @dataclass
 class TextRun:
-    """A run of text from a PDF text layer: its text and box in 300-dpi pixels."""
+    """A word of a PDF text layer: its text, box in 300-dpi pixels and line number."""
 
     text: str
     box: tuple[int, int, int, int]
+    line: int = 0
 
 
 def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[TextRun], int]:
-    """The text layer of PDF page ``index``: plain text, positioned runs and /Rotate.
+    """The text layer of PDF page ``index``: plain text, positioned words and /Rotate.
 
     Uses pdfium's text page: ``get_text_range()`` for the text in pdfium's reading
-    order (``\\r\\n`` → ``\\n``), and its text rectangles (``count_rects`` /
-    ``get_rect`` / ``get_text_bounded``) for runs with boxes, converted from PDF points
+    order (``\r\n`` → ``\n``), and each character's box (``get_charbox``) to give
+    every whitespace-delimited word of every line a box, converted from PDF points
     (origin bottom-left) to 300-dpi pixels (origin top-left) of the unrotated page.
 
     Args:
@@ -240,7 +241,9 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
         index: 0-based page number.
 
     Returns:
-        ``(text, runs, rotation)``; text is ``""`` when the page has no text layer.
+        ``(text, runs, rotation)``: ``runs`` are the words, each a :class:`TextRun`
+        with ``line`` = its line number in reading order; text is ``""`` when the page
+        has no text layer.
 
     Raises:
         BrokenFile: pdfium cannot load the page.
@@ -256,16 +259,45 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
         rotation = page.get_rotation()
         _, h_pt = page.get_size()
         tp = page.get_textpage()
-        text = tp.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+        n = tp.count_chars()
+        raw = tp.get_text_range(0, n) if n else ""
+        text = raw.replace("\r\n", "\n").replace("\r", "\n")
         s = RENDER_DPI / 72.0
         runs: list[TextRun] = []
-        for i in range(tp.count_rects()):
-            l, b, r, t = tp.get_rect(i)
-            rt = tp.get_text_bounded(l, b, r, t)
-            if not rt.strip():
-                continue
-            box = (int(l * s), int((h_pt - t) * s), int(math.ceil(r * s)), int(math.ceil((h_pt - b) * s)))
-            runs.append(TextRun(text=rt, box=box))
+        if len(raw) == n:
+            line_no = 0
+            cur: list[tuple[str, tuple[float, float, float, float] | None]] = []
+
+            def flush_word() -> None:
+                chars = "".join(c for c, _ in cur)
+                boxes = [b for _, b in cur if b is not None]
+                if chars.strip() and boxes:
+                    l = min(b[0] for b in boxes)
+                    bt = min(b[1] for b in boxes)
+                    r = max(b[2] for b in boxes)
+                    t = max(b[3] for b in boxes)
+                    runs.append(TextRun(text=chars, box=(int(l * s), int((h_pt - t) * s),
+                                                         int(math.ceil(r * s)),
+                                                         int(math.ceil((h_pt - bt) * s))),
+                                        line=line_no))
+                cur.clear()
+
+            for i, ch in enumerate(raw):
+                if ch in "\r\n":
+                    flush_word()
+                    if ch == "\n":
+                        line_no += 1
+                    continue
+                if ch.isspace():
+                    flush_word()
+                    continue
+                try:
+                    l, b, r, t = tp.get_charbox(i)
+                    box = (l, b, r, t) if r > l and t > b else None
+                except Exception:
+                    box = None
+                cur.append((ch, box))
+            flush_word()
         return text, runs, rotation
     except Exception as exc:
         raise BrokenFile(detail=f"text layer of page {index + 1}: {exc}") from exc

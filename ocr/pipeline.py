@@ -130,9 +130,41 @@ _NUMBER_ONLY = re.compile(r"[0-9๐-๙/.,:\-()]+")
 _LATIN_JUNK = re.compile(r"[A-Za-z()\[\]{}|!:;'\"`~^_=+*<>?.,/-]{1,6}")
 
 
-def _reread_words(gray: np.ndarray, lines: list[Line]) -> None:
-    """Re-read, in place, the digits of every word holding digits (and of short Latin
-    junk, which is often a misread number) with the digit classifier."""
+def _plausible_number_read(num: str, tesseract_text: str) -> bool:
+    """A classifier reading of a whole token is trusted only when it has no gap inside
+    (a gap means a glyph was dropped, e.g. two touching digits) and about as many
+    digits as Tesseract saw."""
+    if not _HAS_DIGIT.search(num) or re.search(r"[0-9๐-๙]\s+[0-9๐-๙]", num):
+        return False
+    n_new = len(_HAS_DIGIT.findall(num))
+    n_old = len(_HAS_DIGIT.findall(tesseract_text))
+    return n_old == 0 or abs(n_new - n_old) <= 1
+
+
+def _reread_page_digits(gray: np.ndarray, tp) -> None:
+    """Re-read the digits of a whole Tesseract page, line by line, with the digit
+    classifier (:func:`ocr.digits.reread_tesseract_data`), updating the TSV words in
+    place (text and ``digit_conf``). No-op without the classifier."""
+    digits = _digits_module()
+    if digits is None or not tp.words:
+        return
+    try:
+        texts, confs = digits.reread_tesseract_data(gray, tp.data)
+    except Exception:
+        return
+    for w in tp.words:
+        new = normalize(texts[w.row]).strip()
+        if _HAS_DIGIT.search(new):
+            w.digit_conf = float(confs[w.row])
+        w.text = new
+
+
+def _reread_words(gray: np.ndarray, lines: list[Line], *, only_unread: bool = False) -> None:
+    """Re-read, in place, the digits of every token holding digits (and of short Latin
+    junk, which is often a misread number) with the digit classifier, on the token's
+    crop widened sideways (:func:`ocr.fields.widen_box`) and spanning its line's
+    height. ``only_unread``: skip tokens whose digits were already re-read with
+    confidence (by :func:`_reread_page_digits`)."""
     digits = _digits_module()
     if digits is None:
         return
@@ -141,7 +173,10 @@ def _reread_words(gray: np.ndarray, lines: list[Line]) -> None:
         for i, w in enumerate(ln.words):
             if not _HAS_DIGIT.search(w.text) and not _LATIN_JUNK.fullmatch(w.text):
                 continue
-            crop = _crop(gray, widen_box(ln.words, i, width), pad=6)
+            if only_unread and w.digit_conf is not None and w.digit_conf > 0.0:
+                continue
+            l, _, r, _ = widen_box(ln.words, i, width)
+            crop = _crop(gray, (l, ln.box[1], r, ln.box[3]), pad=4)
             if crop.size == 0:
                 continue
             try:
@@ -151,13 +186,14 @@ def _reread_words(gray: np.ndarray, lines: list[Line]) -> None:
                     # token made only of digits and separators is read by the classifier
                     # alone when it is sure of every glyph
                     num, nconf = digits.read_number(crop)
-                    if _HAS_DIGIT.search(num) and nconf >= 0.9:
+                    if nconf >= 0.9 and _plausible_number_read(num, w.text):
                         text, conf = num, nconf
             except Exception:
                 continue
             if _HAS_DIGIT.search(text):
                 w.digit_conf = float(conf)
             w.text = normalize(text)
+        ln.text = " ".join(w.text for w in ln.words)
 
 
 # --------------------------------------------------------------------------- regions
@@ -352,39 +388,32 @@ class _PageResult:
 
 
 def _lines_from_runs(runs, page: int, page_size: tuple[int, int]) -> list[Line]:
-    """Group text-layer runs into lines: runs whose vertical centres lie within half a
-    run height of each other form one line, read left to right."""
-    items = sorted(runs, key=lambda r: ((r.box[1] + r.box[3]) / 2, r.box[0]))
-    groups: list[list] = []
-    for r in items:
-        cy = (r.box[1] + r.box[3]) / 2
-        hh = max(1, r.box[3] - r.box[1])
-        if groups:
-            g = groups[-1]
-            gcy = sum((x.box[1] + x.box[3]) / 2 for x in g) / len(g)
-            if abs(cy - gcy) <= 0.5 * hh:
-                g.append(r)
-                continue
-        groups.append([r])
-    lines = []
-    for gi, g in enumerate(groups):
-        g.sort(key=lambda x: x.box[0])
-        words: list[Word] = []
-        for r in g:
-            toks = normalize(r.text).split()
-            if not toks:
-                continue
-            # split the run's box among its tokens in proportion to their lengths
-            total = sum(len(t) for t in toks) + len(toks) - 1
-            x = r.box[0]
-            width = r.box[2] - r.box[0]
-            for t in toks:
-                x2 = x + width * len(t) / max(1, total)
-                words.append(Word(text=t, box=(int(x), r.box[1], int(x2), r.box[3]), conf=1.0))
-                x = x2 + width / max(1, total)
-        if words:
-            lines.append(Line.from_words(words, page=page, page_size=page_size,
-                                         source="text_layer", para=gi))
+    """Lines of a text layer: the words of each pdfium line, left to right. A pdfium
+    "line" whose words lie at clearly different heights (form columns read across)
+    is split where the vertical position jumps by more than a word height."""
+    by_line: dict[int, list] = {}
+    for r in runs:
+        by_line.setdefault(r.line, []).append(r)
+    lines: list[Line] = []
+    for no in sorted(by_line):
+        group = by_line[no]
+        # split into vertical bands
+        bands: list[list] = []
+        for r in sorted(group, key=lambda r: (r.box[1] + r.box[3]) / 2):
+            cy = (r.box[1] + r.box[3]) / 2
+            hh = max(1, r.box[3] - r.box[1])
+            if bands and abs(cy - sum((x.box[1] + x.box[3]) / 2 for x in bands[-1]) / len(bands[-1])) <= 0.6 * hh:
+                bands[-1].append(r)
+            else:
+                bands.append([r])
+        for band in bands:
+            band.sort(key=lambda r: r.box[0])
+            words = [Word(text=normalize(r.text), box=r.box, conf=1.0) for r in band
+                     if normalize(r.text).strip()]
+            if words:
+                lines.append(Line.from_words(words, page=page, page_size=page_size,
+                                             source="text_layer", para=no))
+    lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
     return lines
 
 
@@ -403,8 +432,67 @@ def _ocr(gray: np.ndarray, dpi: float, lang: str, want_pdf: bool, index: int):
     from .tesseract import build_lines, run_page
 
     tp = run_page(gray, lang=lang, dpi=int(round(dpi)), want_pdf=want_pdf)
+    _reread_page_digits(gray, tp)
     lines = build_lines(tp.words, page=index, page_size=(gray.shape[1], gray.shape[0]))
+    _reread_words(gray, lines, only_unread=True)
     return tp, lines
+
+
+def _letters(text: str) -> str:
+    """Base letters and digits of a text (marks, spaces and punctuation removed)."""
+    return re.sub(r"[^\u0e01-\u0e30\u0e32\u0e33\u0e40-\u0e46\u0e50-\u0e59A-Za-z0-9]", "", text)
+
+
+def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
+                     limit: int = 12) -> list[Line]:
+    """Re-read lines that Tesseract split off as fragments.
+
+    Tesseract's layout analysis sometimes cuts the first letters of a line — a
+    consonant with stacked marks such as ``ผู้`` — into a separate "line" of junk
+    (``Yo``, ``ขบ``) that overlaps the real one. A short line (≤ 6 characters) lying
+    mostly within the height of a neighbouring line and touching it sideways is
+    merged: the union of both boxes is read again as one line (psm 7).
+
+    Returns the new list of lines (order kept; at most ``limit`` merges).
+    """
+    out = list(lines)
+    merges = 0
+    i = 0
+    while i < len(out) and merges < limit:
+        a = out[i]
+        if len(re.sub(r"\s", "", a.text)) > 6:
+            i += 1
+            continue
+        partner = None
+        for j, b in enumerate(out):
+            if j == i or len(re.sub(r"\s", "", b.text)) <= len(re.sub(r"\s", "", a.text)):
+                continue
+            ov = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
+            if ov < 0.4 * min(a.height, b.height):
+                continue
+            hgap = max(a.box[0] - b.box[2], b.box[0] - a.box[2])
+            if hgap > 1.5 * b.height:
+                continue
+            partner = j
+            break
+        if partner is None:
+            i += 1
+            continue
+        b = out[partner]
+        union = (min(a.box[0], b.box[0]), min(a.box[1], b.box[1]),
+                 max(a.box[2], b.box[2]), max(a.box[3], b.box[3]))
+        try:
+            new = reader.read_line(union, lang=lang, psm=7)
+        except OcrError:
+            new = None
+        merges += 1
+        if new is None or len(_letters(new.text)) < 0.9 * len(_letters(b.text)):
+            i += 1
+            continue
+        new.para = b.para
+        out[partner] = new
+        del out[i]
+    return out
 
 
 def _osd_rotation(gray: np.ndarray) -> int:
@@ -440,6 +528,10 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     if text_layer is not None:
         text, runs, score = text_layer
         lines = _lines_from_runs(runs, index, (W, H))
+        # text layers can be wrong too (a scanner's OCR): let field repair re-read
+        reader = PageRegionReader(path=path, kind=kind, index=index, angle=0.0)
+        for ln in lines:
+            ln.reader = reader
         reading = PageReading(text=normalize(text).strip(), confidence=round(score, 3),
                               source="text_layer")
         return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=None,
@@ -464,8 +556,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
                 g, tp, lines, angle = g2, tp2, lines2, (angle + turn) % 360
     _cache_put((path, kind, index, angle), g)
     words = [w for ln in lines for w in ln.words]
-    _reread_words(g, lines)
     reader = PageRegionReader(path=path, kind=kind, index=index, angle=angle)
+    lines = _merge_fragments(lines, reader, lang)
     for ln in lines:
         ln.text = " ".join(w.text for w in ln.words)
         ln.reader = reader

@@ -46,6 +46,9 @@ class TessWord:
         key: (block, paragraph, line) numbers.
         space_before: True when the plain-text output has a space before this word
             (False for the first word of a line).
+        row: index of this word's row in :attr:`TessPage.data`.
+        digit_conf: the digit classifier's lowest probability for this word's digits,
+            when it re-read them.
     """
 
     text: str
@@ -53,6 +56,8 @@ class TessWord:
     conf: float
     key: tuple[int, int, int]
     space_before: bool = False
+    row: int = -1
+    digit_conf: float | None = None
 
 
 @dataclass
@@ -64,13 +69,15 @@ class TessPage:
         text: the plain-text output (normalised).
         pdf: the text-only PDF page (bytes) when requested, else None.
         mean_conf: mean word confidence 0..1 weighted by word length (0 with no words).
+        data: the TSV as a dict of columns like ``pytesseract.image_to_data(...,
+            output_type=Output.DICT)`` (all levels), for :func:`ocr.digits.reread_tesseract_data`.
     """
 
     words: list[TessWord]
     text: str
     pdf: bytes | None = None
     mean_conf: float = 0.0
-    extra: dict = field(default_factory=dict)
+    data: dict = field(default_factory=dict)
 
 
 def tesseract_available() -> bool:
@@ -84,26 +91,41 @@ def tesseract_available() -> bool:
         return False
 
 
-def _parse_tsv(tsv: str) -> list[TessWord]:
+_TSV_INT = ("level", "page_num", "block_num", "par_num", "line_num", "word_num",
+            "left", "top", "width", "height")
+
+
+def _parse_tsv(tsv: str) -> tuple[list[TessWord], dict]:
+    """Words (level-5 rows with text) and all rows as a dict of columns."""
     words: list[TessWord] = []
+    data: dict = {k: [] for k in _TSV_INT + ("conf", "text")}
     reader = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(reader, None)
     if not header:
-        return words
+        return words, data
     for row in reader:
-        if len(row) < 12 or row[0] != "5":
+        if len(row) < 11:
+            continue
+        if len(row) == 11:
+            row = row + [""]
+        try:
+            ints = [int(v) for v in row[:10]]
+            conf_raw = float(row[10])
+        except ValueError:
             continue
         text = normalize(row[11]).strip()
-        if not text:
+        idx = len(data["text"])
+        for k, v in zip(_TSV_INT, ints):
+            data[k].append(v)
+        data["conf"].append(conf_raw)
+        data["text"].append(text)
+        if ints[0] != 5 or not text:
             continue
-        left, top, w, h = (int(v) for v in row[6:10])
-        try:
-            conf = max(0.0, float(row[10])) / 100.0
-        except ValueError:
-            conf = 0.0
-        words.append(TessWord(text=text, box=(left, top, left + w, top + h), conf=conf,
-                              key=(int(row[2]), int(row[3]), int(row[4]))))
-    return words
+        left, top, w, h = ints[6:10]
+        words.append(TessWord(text=text, box=(left, top, left + w, top + h),
+                              conf=max(0.0, conf_raw) / 100.0,
+                              key=(ints[2], ints[3], ints[4]), row=idx))
+    return words, data
 
 
 def _mark_spaces(words: list[TessWord], text: str) -> None:
@@ -194,11 +216,11 @@ def run_page(gray: np.ndarray, *, lang: str = "tha+eng", dpi: int = 300,
         if want_pdf:
             with open(base + ".pdf", "rb") as fh:
                 pdf = fh.read()
-    words = _parse_tsv(tsv)
+    words, data = _parse_tsv(tsv)
     _mark_spaces(words, text)
     total = sum(len(w.text) for w in words)
     mean = sum(w.conf * len(w.text) for w in words) / total if total else 0.0
-    return TessPage(words=words, text=text, pdf=pdf, mean_conf=mean)
+    return TessPage(words=words, text=text, pdf=pdf, mean_conf=mean, data=data)
 
 
 def run_region(gray: np.ndarray, *, lang: str = "tha", psm: int = 7, dpi: int = 300,
@@ -243,7 +265,7 @@ def run_region(gray: np.ndarray, *, lang: str = "tha", psm: int = 7, dpi: int = 
             tsv = fh.read()
         with open(base + ".txt", encoding="utf-8") as fh:
             text = normalize(fh.read())
-    words = _parse_tsv(tsv)
+    words, _ = _parse_tsv(tsv)
     _mark_spaces(words, text)
     for w in words:
         l, t, r, b = w.box
@@ -273,6 +295,11 @@ def build_lines(words: list[TessWord], *, page: int, page_size: tuple[int, int],
     lines: list[Line] = []
     cur_key = None
     toks: list[list[TessWord]] = []
+    boxes: dict = {}
+    for w in words:  # line boxes include words the digit re-read emptied
+        b = boxes.get(w.key)
+        boxes[w.key] = w.box if b is None else (min(b[0], w.box[0]), min(b[1], w.box[1]),
+                                                max(b[2], w.box[2]), max(b[3], w.box[3]))
 
     def flush() -> None:
         if not toks:
@@ -283,12 +310,18 @@ def build_lines(words: list[TessWord], *, page: int, page_size: tuple[int, int],
             t = min(w.box[1] for w in group)
             r = max(w.box[2] for w in group)
             b = max(w.box[3] for w in group)
+            dcs = [w.digit_conf for w in group if w.digit_conf is not None]
             out.append(Word(text=normalize("".join(w.text for w in group)),
-                            box=(l, t, r, b), conf=min(w.conf for w in group)))
-        lines.append(Line.from_words(out, page=page, page_size=page_size, source=source,
-                                     para=cur_key[0] * 1000 + cur_key[1]))
+                            box=(l, t, r, b), conf=min(w.conf for w in group),
+                            digit_conf=min(dcs) if dcs else None))
+        ln = Line.from_words(out, page=page, page_size=page_size, source=source,
+                             para=cur_key[0] * 1000 + cur_key[1])
+        ln.box = boxes.get(cur_key, ln.box)
+        lines.append(ln)
 
     for w in words:
+        if not w.text:
+            continue
         if w.key != cur_key:
             flush()
             toks = []

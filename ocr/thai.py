@@ -35,6 +35,7 @@ __all__ = [
     "match_month",
     "be_year",
     "word_quality",
+    "repair_marks",
 ]
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -338,3 +339,70 @@ def word_quality(text: str) -> float:
             if len(tok) >= 2 and tok in words:
                 good += len(tok)
     return good / total
+
+
+_MARK_SUBS = {
+    "\u0e34": "\u0e35\u0e36\u0e37", "\u0e35": "\u0e34\u0e37\u0e36", "\u0e36": "\u0e37\u0e34\u0e35",
+    "\u0e37": "\u0e36\u0e35\u0e34", "\u0e48": "\u0e49", "\u0e49": "\u0e48", "\u0e38": "\u0e39",
+    "\u0e39": "\u0e38", "\u0e31": "\u0e47", "\u0e47": "\u0e31",
+}
+_MARK_INSERT = "\u0e48\u0e49\u0e4c"  # ่ ้ ์
+_MARKS = set("\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e47\u0e48\u0e49\u0e4a\u0e4b\u0e4c")
+
+
+def _unknown_letters(run: str) -> int:
+    from pythainlp.tokenize import word_tokenize
+
+    words = _dictionary()
+    bad = 0
+    for tok in word_tokenize(run, engine="newmm", keep_whitespace=False):
+        if len(tok) < 2 or tok not in words:
+            bad += len(tok)
+    return bad
+
+
+def repair_marks(text: str) -> str:
+    """Fix one dropped or wrong vowel/tone mark per Thai word run, using the dictionary.
+
+    OCR often drops or swaps the small marks above and below Thai letters
+    (``ท้องถิน`` for ``ท้องถิ่น``, ``ประจำปิงบประมาณ`` for ``ประจำปีงบประมาณ``). For each
+    run of Thai letters that PyThaiNLP's ``newmm`` cannot cover with dictionary words,
+    every single edit of a mark — swapping ิ/ี/ึ/ื, ่/้, ุ/ู, ั/็, deleting a mark, or
+    inserting ่, ้ or ์ — is tried; the edit is applied only when it makes the whole run
+    dictionary words. Runs already made of known words, and runs no single edit fixes
+    (names, rare words), are left as they are.
+
+    Args:
+        text: a short field value (subject, addressee, name, position).
+
+    Returns:
+        The repaired text (normalised).
+    """
+    t = normalize(text or "")
+
+    def fix(m: re.Match) -> str:
+        run = m.group(0)
+        if len(run) > 80:
+            return run
+        bad = _unknown_letters(run)
+        if bad == 0:
+            return run
+        best = None
+        for p, ch in enumerate(run):
+            cands = []
+            for alt in _MARK_SUBS.get(ch, ""):
+                cands.append(run[:p] + alt + run[p + 1:])
+            if ch in _MARKS:
+                cands.append(run[:p] + run[p + 1:])
+            for mk in _MARK_INSERT:
+                cands.append(run[:p + 1] + mk + run[p + 1:])
+            for c in cands:
+                c = normalize(c)
+                if c != run and _unknown_letters(c) == 0:
+                    best = c
+                    break
+            if best:
+                break
+        return best or run
+
+    return _THAI_RUN.sub(fix, t)

@@ -235,7 +235,10 @@ def degrade(img: np.ndarray, lab: np.ndarray, rng: np.random.Generator, size: in
     # geometry: small rotation and shear
     ang = float(rng.uniform(-1.3, 1.3))
     M = cv2.getRotationMatrix2D((W / 2, H / 2), ang, 1.0)
-    M[0, 1] += float(rng.uniform(-0.03, 0.03))
+    M[0, 1] += float(rng.uniform(-0.06, 0.06))  # shear
+    sx = float(rng.uniform(0.85, 1.18))  # narrower / wider type
+    M[0, :] *= sx
+    M[0, 2] += (1.0 - sx) * W / 2
     g = cv2.warpAffine(g, M, (W, H), flags=cv2.INTER_LINEAR, borderValue=255.0)
     lb = cv2.warpAffine(lb.astype(np.float32), M, (W, H), flags=cv2.INTER_NEAREST, borderValue=-1).astype(np.int16)
     sc = size / 67.0
@@ -468,26 +471,31 @@ def _multiset_hits(found: list[str], truth: list[str]) -> int:
     return hit
 
 
-def eval_letters(corpus: Path, model: D.DigitModel) -> None:
-    """Tesseract vs re-read digits on the corpus letters (300-dpi page renders)."""
+def eval_letters(corpus: Path, model: D.DigitModel, lang: str = "tha", verbose: bool = False) -> None:
+    """Tesseract vs re-read digits on the corpus letters (300-dpi page renders).
+
+    Per letter: exact Thai-digit numbers found (multiset of the .txt's numbers, a
+    number being digits with ``/ . , -`` between them, spaces removed, within a
+    line), digit accuracy (1 - edit distance / length over all digits of the
+    letter in reading order), and whether the document number (digits and ``/``)
+    and the date (day, month, year) of the .json are read exactly.
+    """
+    import json
+
     import pypdfium2 as pdfium
     import pytesseract
 
-    print("\n== corpus letters (tesseract lang=tha, 300 dpi) ==")
-    tot_b = tot_a = tot_n = 0
+    print(f"\n== corpus letters (tesseract lang={lang}, 300 dpi) ==")
+    tot = {"hb": 0, "ha": 0, "n": 0, "eb": 0, "ea": 0, "nd": 0}
     for pdf_path in sorted(corpus.glob("*.pdf")):
         gt_text = pdf_path.with_suffix(".txt").read_text(encoding="utf-8")
-        import json
-
         meta = json.loads(pdf_path.with_suffix(".json").read_text(encoding="utf-8"))
-        truth: list[str] = []
-        for para in gt_text.splitlines():
-            truth += _numbers(para)
+        truth = [n for para in gt_text.splitlines() for n in _numbers(para) if re.search("[๐-๙]", n)]
         pdf = pdfium.PdfDocument(str(pdf_path))
         before_lines, after_lines = [], []
         for i in range(len(pdf)):
             gray = np.asarray(pdf[i].render(scale=300 / 72).to_pil().convert("L"))
-            data = pytesseract.image_to_data(gray, lang="tha", output_type=pytesseract.Output.DICT)
+            data = pytesseract.image_to_data(gray, lang=lang, output_type=pytesseract.Output.DICT)
             new, _ = D.reread_tesseract_data(gray, data, model=model)
             lines: dict[tuple, list[int]] = {}
             for k in range(len(data["text"])):
@@ -497,34 +505,33 @@ def eval_letters(corpus: Path, model: D.DigitModel) -> None:
             for ks in lines.values():
                 before_lines.append("".join(str(data["text"][k]) for k in ks))
                 after_lines.append("".join(new[k] for k in ks))
-        found_b = [n for l in before_lines for n in _numbers(l) if re.search("[๐-๙]", n)]
-        found_a = [n for l in after_lines for n in _numbers(l) if re.search("[๐-๙]", n)]
-        tr = [t for t in truth if re.search("[๐-๙]", t)]
-        hb, ha = _multiset_hits(found_b, tr), _multiset_hits(found_a, tr)
-        tot_b += hb
-        tot_a += ha
-        tot_n += len(tr)
-        docnum = "".join(_numbers(meta["document_number"]))
-        y, m, d = meta["document_date"].split("-")
-        day = str(int(d)).translate(str.maketrans(D.ARABIC_DIGITS, D.THAI_DIGITS))
-        year = str(int(y) + 543).translate(str.maketrans(D.ARABIC_DIGITS, D.THAI_DIGITS))
-
-        def has(lines, s):
-            return any(s in l.replace(" ", "") for l in lines)
-
-        def date_ok(lines):
-            from ocr.thai import MONTHS_FULL  # noqa: F401  (only to check the month name exists)
-
-            mname = MONTHS[int(m) - 1]
-            return any(mname in l and (day + mname + year) in l.replace(" ", "") for l in lines)
-
-        print(f"{pdf_path.stem}: Thai-digit numbers exact {hb}/{len(tr)} -> {ha}/{len(tr)}; "
-              f"number {meta['document_number']!r}: {has(before_lines, docnum)} -> {has(after_lines, docnum)}; "
-              f"date {day} .. {year}: {date_ok(before_lines)} -> {date_ok(after_lines)}")
-        for b, a in zip(before_lines, after_lines):
-            if b != a:
-                print(f"   {b}\n-> {a}")
-    print(f"TOTAL Thai-digit numbers exact: {tot_b}/{tot_n} -> {tot_a}/{tot_n}")
+        found_b = [n for l in before_lines for n in _numbers(l)]
+        found_a = [n for l in after_lines for n in _numbers(l)]
+        hb, ha = _multiset_hits(found_b, truth), _multiset_hits(found_a, truth)
+        dg = "".join(c for c in gt_text if D._is_digit(c))
+        eb = _edit("".join(c for l in before_lines for c in l if D._is_digit(c)), dg)
+        ea = _edit("".join(c for l in after_lines for c in l if D._is_digit(c)), dg)
+        for k, v in (("hb", hb), ("ha", ha), ("n", len(truth)), ("eb", eb), ("ea", ea), ("nd", len(dg))):
+            tot[k] += v
+        keep = lambda t: "".join(c for c in t if D._is_digit(c) or c == "/")  # noqa: E731
+        docnum = keep(meta["document_number"])
+        y, m, d = (int(v) for v in meta["document_date"].split("-"))
+        th = str.maketrans(D.ARABIC_DIGITS, D.THAI_DIGITS)
+        date = f"{str(d).translate(th)}{MONTHS[m - 1]}{str(y + 543).translate(th)}"
+        num_b = any(docnum in keep(l) for l in before_lines)
+        num_a = any(docnum in keep(l) for l in after_lines)
+        date_b = any(date in l.replace(" ", "") for l in before_lines)
+        date_a = any(date in l.replace(" ", "") for l in after_lines)
+        print(f"{pdf_path.stem}: numbers exact {hb}/{len(truth)} -> {ha}/{len(truth)}; "
+              f"digit accuracy {1 - eb / len(dg):.3f} -> {1 - ea / len(dg):.3f} ({len(dg)} digits); "
+              f"document number {meta['document_number']!r} {'OK' if num_b else 'wrong'} -> {'OK' if num_a else 'wrong'}; "
+              f"date {date} {'OK' if date_b else 'wrong'} -> {'OK' if date_a else 'wrong'}")
+        if verbose:
+            for b, a in zip(before_lines, after_lines):
+                if b != a:
+                    print(f"     {b}\n  -> {a}")
+    print(f"ALL LETTERS: numbers exact {tot['hb']}/{tot['n']} -> {tot['ha']}/{tot['n']}; digit accuracy "
+          f"{1 - tot['eb'] / tot['nd']:.3f} -> {1 - tot['ea'] / tot['nd']:.3f} over {tot['nd']} digits")
 
 
 def _edit(a: str, b: str) -> int:
@@ -536,7 +543,7 @@ def _edit(a: str, b: str) -> int:
     return d[-1]
 
 
-def eval_lines(lines_dir: Path, model: D.DigitModel) -> None:
+def eval_lines(lines_dir: Path, model: D.DigitModel, verbose: bool = False) -> None:
     """Digit accuracy before/after on the real cut lines (tesseract --psm 7)."""
     import pytesseract
 
@@ -568,7 +575,7 @@ def eval_lines(lines_dir: Path, model: D.DigitModel) -> None:
         n_num += len(tn)
         worse += ea > eb
         better += ea < eb
-        if ea != eb or before != after:
+        if verbose and (ea != eb or before != after):
             print(f"{name}: gt {dg} | tess {db} ({eb}) -> {da} ({ea})")
     print(f"digit accuracy (1-ED/len): {1 - err_b / n_dig:.3f} -> {1 - err_a / n_dig:.3f} over {n_dig} digits;"
           f" numbers exact {ex_b}/{n_num} -> {ex_a}/{n_num}; lines better {better}, worse {worse}")
@@ -589,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--eval-only", action="store_true", help="load --out and only evaluate")
     ap.add_argument("--eval-corpus", type=Path, default=None,
                     help="corpus dir with letters/ and real/lines/ (e.g. ../shared/corpus)")
+    ap.add_argument("--lang", default="tha", help="Tesseract language for --eval-corpus letters")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every changed line")
     args = ap.parse_args(argv)
 
     t0 = time.time()
@@ -618,11 +627,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"total time {time.time() - t0:.0f} s")
     if args.eval_corpus:
         if (args.eval_corpus / "letters").is_dir():
-            eval_letters(args.eval_corpus / "letters", model)
+            eval_letters(args.eval_corpus / "letters", model, args.lang, args.verbose)
         else:
             print(f"skip letters: {args.eval_corpus / 'letters'} not found")
         if (args.eval_corpus / "real" / "lines").is_dir():
-            eval_lines(args.eval_corpus / "real" / "lines", model)
+            eval_lines(args.eval_corpus / "real" / "lines", model, args.verbose)
         else:
             print("skip real lines: not found")
     return 0

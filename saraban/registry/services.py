@@ -184,7 +184,7 @@ def read_letter(*, letter_id: int, progress: Callable[[int, int], None] | None =
             searchable.file.save("searchable.pdf", ContentFile(data), save=False)
             searchable.save()
         letter.text = reading.text
-        letter.suggested = suggested
+        letter.suggested = _jsonable(suggested)
         letter.field_confidence = dict(reading.field_confidence)
         letter.reading_status = Letter.ReadingStatus.DONE
         letter.reading_progress = 100

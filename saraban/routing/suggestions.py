@@ -38,7 +38,8 @@ class _UnitIndex:
     name: str
     depth: int
     phrases: list[tuple[str, str]]  # (compact form, as written)
-    terms: set[str]
+    terms: set[str]  # words of its name, handles and duties
+    duty_terms: set[str]  # words of its handles and duties only
 
 
 _CACHE: dict[str, tuple[list[_UnitIndex], dict[str, float]]] = {}
@@ -61,8 +62,10 @@ def _index() -> tuple[list[_UnitIndex], dict[str, float]]:
     units = []
     for uid, code, name, _parent, handles, duties in rows:
         phrases = [(compact(p), p) for p in handles if len(compact(p)) >= 3]
-        terms = {t for text in [name, *handles, *duties] for t in tokenize(text, drop_stopwords=True) if len(t) > 1}
-        units.append(_UnitIndex(code=code, name=name, depth=depth(uid), phrases=phrases, terms=terms))
+        duty_terms = {t for text in [*handles, *duties] for t in tokenize(text, drop_stopwords=True) if len(t) > 1}
+        name_terms = {t for t in tokenize(name, drop_stopwords=True) if len(t) > 1}
+        units.append(_UnitIndex(code=code, name=name, depth=depth(uid), phrases=phrases,
+                                terms=duty_terms | name_terms, duty_terms=duty_terms))
     df: dict[str, int] = {}
     for unit in units:
         for term in unit.terms:
@@ -79,15 +82,19 @@ def suggest_units(*, subject: str, sender: str = "", limit: int = 3) -> list[Sug
     Returns Suggestions best first (score in 0..1, growing with the evidence); an
     empty list when nothing in the text matches any unit's duties.
     """
-    text = f"{subject} {sender}"
-    text_compact = compact(text)
-    words = set(tokenize(text, drop_stopwords=True))
+    subject_compact = compact(subject)
+    words = {w for w in tokenize(subject, drop_stopwords=True) if len(w) > 1}
+    sender_words = {w for w in tokenize(sender, drop_stopwords=True) if len(w) > 1} - words
     units, idf = _index()
     scored = []
     for unit in units:
-        phrases = [shown for c, shown in unit.phrases if c and c in text_compact]
-        shared = sorted((w for w in words if w in unit.terms and len(w) > 1), key=lambda w: -idf.get(w, 0))
-        raw = sum(2.0 + 0.2 * len(p) for p in phrases) + sum(idf.get(w, 0) for w in shared) * 0.5
+        phrases = [shown for c, shown in unit.phrases if c and c in subject_compact]
+        shared = sorted((w for w in words if w in unit.terms), key=lambda w: -idf.get(w, 0))
+        # The sender only hints (a matter it usually writes about), and never by the
+        # unit's own name: a letter *from* a unit is not a letter *for* it.
+        from_sender = [w for w in sender_words if w in unit.duty_terms]
+        raw = (sum(2.0 + 0.2 * len(p) for p in phrases) + sum(idf.get(w, 0) for w in shared) * 0.5
+               + sum(idf.get(w, 0) for w in from_sender) * 0.15)
         if raw <= 0:
             continue
         raw += 0.05 * unit.depth  # prefer the unit that does the work over its parent

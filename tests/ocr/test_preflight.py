@@ -1,0 +1,140 @@
+"""ocr.preflight: cheap rejections before any expensive work."""
+
+from __future__ import annotations
+
+import struct
+import time
+import zlib
+
+import pytest
+from PIL import Image
+
+from ocr.errors import (
+    BrokenFile,
+    EmptyFile,
+    ImageTooLarge,
+    InputError,
+    TooManyPages,
+    UnsupportedType,
+)
+from ocr.preflight import MAX_PAGES, preflight
+
+
+def _png_header_only(path, width, height):
+    """A PNG whose header claims width × height (8-bit grey) with almost no pixel data."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+                     + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return path
+
+
+def _assert_thai_message(err: InputError):
+    assert err.code.isascii() and err.code
+    assert any("\u0e01" <= ch <= "\u0e5b" for ch in str(err))
+    assert str(err) == err.message
+
+
+def test_empty_file(tmp_path):
+    p = tmp_path / "letter.pdf"
+    p.write_bytes(b"")
+    with pytest.raises(EmptyFile) as exc:
+        preflight(p)
+    assert exc.value.code == "empty_file"
+    _assert_thai_message(exc.value)
+
+
+def test_type_is_sniffed_not_taken_from_the_extension(tmp_path):
+    p = tmp_path / "letter.pdf"
+    p.write_bytes(b"PK\x03\x04" + b"\x00" * 100)  # a .docx (zip) named .pdf
+    with pytest.raises(UnsupportedType) as exc:
+        preflight(p)
+    _assert_thai_message(exc.value)
+    q = tmp_path / "scan.txt"
+    Image.new("L", (40, 30), 255).save(q, format="PNG")  # a PNG named .txt
+    assert preflight(q).kind == "png"
+
+
+def test_broken_pdf(tmp_path):
+    p = tmp_path / "broken.pdf"
+    p.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >> garbage without xref")
+    with pytest.raises(BrokenFile) as exc:
+        preflight(p)
+    assert exc.value.code == "broken_file"
+    _assert_thai_message(exc.value)
+
+
+def test_truncated_png(tmp_path):
+    p = tmp_path / "scan.png"
+    Image.new("L", (300, 200), 200).save(p)
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    with pytest.raises(BrokenFile):
+        preflight(p)
+
+
+def test_truncated_jpeg(tmp_path):
+    p = tmp_path / "scan.jpg"
+    Image.new("RGB", (300, 200), (200, 10, 10)).save(p, quality=90)
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) - 200])
+    with pytest.raises(BrokenFile):
+        preflight(p)
+
+
+def test_huge_png_is_rejected_fast(tmp_path):
+    p = _png_header_only(tmp_path / "huge.png", 20_000, 20_000)
+    t0 = time.perf_counter()
+    with pytest.raises(ImageTooLarge) as exc:
+        preflight(p)
+    assert time.perf_counter() - t0 < 0.5
+    assert exc.value.code == "image_too_large"
+    _assert_thai_message(exc.value)
+
+
+def test_large_pdf_page_is_rejected(tmp_path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=5000, height=5000)  # 69 × 69 in: 434 MP at 300 dpi
+    p = tmp_path / "poster.pdf"
+    with p.open("wb") as fh:
+        w.write(fh)
+    with pytest.raises(ImageTooLarge):
+        preflight(p)
+
+
+def test_too_many_pages(tmp_path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    for _ in range(MAX_PAGES + 1):
+        w.add_blank_page(width=595, height=842)
+    p = tmp_path / "long.pdf"
+    with p.open("wb") as fh:
+        w.write(fh)
+    with pytest.raises(TooManyPages) as exc:
+        preflight(p)
+    _assert_thai_message(exc.value)
+
+
+def test_good_files_are_described(tmp_path):
+    from pypdf import PdfWriter
+
+    w = PdfWriter()
+    w.add_blank_page(width=595, height=842)
+    w.add_blank_page(width=595, height=842)
+    p = tmp_path / "two.pdf"
+    with p.open("wb") as fh:
+        w.write(fh)
+    info = preflight(p)
+    assert (info.kind, info.mime, info.pages) == ("pdf", "application/pdf", 2)
+    assert info.size_bytes == p.stat().st_size
+
+    t = tmp_path / "pages.tiff"
+    frames = [Image.new("L", (100, 140), 255) for _ in range(3)]
+    frames[0].save(t, save_all=True, append_images=frames[1:])
+    info = preflight(t)
+    assert (info.kind, info.mime, info.pages) == ("tiff", "image/tiff", 3)
