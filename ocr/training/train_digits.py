@@ -387,16 +387,16 @@ def balance(X, y, rng, other_frac: float = 0.35):
 # --------------------------------------------------------------------------- training
 
 
-def train(X, y, seed: int = 0, hidden=(256, 128), max_iter: int = 60) -> D.DigitModel:
+def train(X, y, seed: int = 0, hidden=(256, 128), max_iter: int = 30) -> D.DigitModel:
     """Fit the MLP and export it as a :class:`ocr.digits.DigitModel`."""
     from sklearn.neural_network import MLPClassifier
 
     mean = X.mean(axis=0).astype(np.float64)
     std = np.maximum(X.std(axis=0).astype(np.float64), 0.05)
-    Xs = (X - mean) / std
+    Xs = ((X - mean) / std).astype(np.float32)  # float32: 4x faster BLAS
     clf = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", alpha=3e-4, batch_size=256,
                         learning_rate_init=1e-3, max_iter=max_iter, early_stopping=True,
-                        validation_fraction=0.08, n_iter_no_change=6, random_state=seed)
+                        validation_fraction=0.08, n_iter_no_change=5, random_state=seed)
     clf.fit(Xs, y)
     present = [CLASSES[int(c)] for c in clf.classes_]
     if len(present) != len(CLASSES):
@@ -587,7 +587,7 @@ def eval_lines(lines_dir: Path, model: D.DigitModel, verbose: bool = False) -> N
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point; see the module docstring."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--strings", type=int, default=16000, help="training strings to render")
+    ap.add_argument("--strings", type=int, default=18000, help="training strings to render")
     ap.add_argument("--test-strings", type=int, default=2500, help="held-out-font strings")
     ap.add_argument("--holdout", default=DEFAULT_HOLDOUT, help="font family kept out of training")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))

@@ -36,6 +36,8 @@ FORM_FIELDS = [
     ("signer_position", "ตำแหน่งผู้ลงนาม", "textarea"),
     ("remarks", "หมายเหตุ", "text"),
 ]
+NO_WORKER_HINT = ("ยังไม่มีตัวประมวลผลงานเบื้องหลังทำงานอยู่ เอกสารจะถูกอ่านเมื่อเริ่มตัวประมวลผล "
+                  "(make run หรือ python manage.py worker)")
 CHOICES = {"urgency": Urgency.choices, "secrecy": Secrecy.choices, "document_type": DocumentType.choices}
 
 
@@ -145,7 +147,7 @@ def confirm(request, letter_id: int):
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("registry:letter", letter_id=letter_id)
-    if letter.is_classified and letter_id and not selectors.visible_letters(viewer_for(request.user)).filter(pk=letter.pk).exists():
+    if not selectors.visible_letters(viewer_for(request.user)).filter(pk=letter.pk).exists():
         messages.success(request, "ลงทะเบียนในทะเบียนหนังสือลับแล้ว ส่งต่อให้นายทะเบียนข้อมูลข่าวสารลับ")
         return redirect("registry:intake")
     messages.success(request, f"ลงทะเบียนรับเลขที่ {letter.receive_number}/{letter.year + 543} แล้ว")
@@ -159,9 +161,13 @@ def reading_status(request, letter_id: int):
         letter = selectors.get_letter(viewer_for(request.user), letter_id)
     except NotFound:
         return JsonResponse({"error": "not_found"}, status=404)
+    from saraban.core.workers import worker_running
+
+    waiting = letter.reading_status == Letter.ReadingStatus.QUEUED
     return JsonResponse({"status": letter.reading_status, "label": letter.get_reading_status_display(),
                          "progress": letter.reading_progress, "pages": letter.reading_pages,
-                         "error": letter.reading_error})
+                         "error": letter.reading_error,
+                         "hint": NO_WORKER_HINT if waiting and not worker_running() else ""})
 
 
 @login_required

@@ -52,3 +52,19 @@ def test_search_page(people):
     client.force_login(people["archive"])
     page = client.get("/search/", {"q": "ภาษาอังกฤษ"}).content.decode()
     assert "โครงการอบรมภาษาอังกฤษ" in page and "พบ ๑ รายการ" in page
+
+
+def test_a_queued_reading_says_when_no_worker_is_running(people, rendered):
+    from tests.conftest import memo_text
+
+    client = Client()
+    client.force_login(people["clerk"])
+    with open(rendered(memo_text(subject="ทดสอบคิวงาน")), "rb") as fh:
+        response = client.post("/letters/", {"file": fh})
+    letter_url = response["Location"]
+    status = client.get(f"{letter_url}reading/").json()
+    assert status["status"] == "queued" and "worker" in status["hint"]
+    from saraban.core.workers import beat
+
+    beat("test-worker")
+    assert client.get(f"{letter_url}reading/").json()["hint"] == ""
