@@ -112,8 +112,11 @@ class LetterListCreateView(APIView):
     @extend_schema(responses=LetterSerializer(many=True))
     def get(self, request):
         letters = selectors.registered_letters(viewer_for(request.user)).select_related("register", "desk_unit")
-        limit = min(int(request.query_params.get("limit", 50) or 50), 200)
-        offset = max(int(request.query_params.get("offset", 0) or 0), 0)
+        try:
+            limit = min(max(int(request.query_params.get("limit") or 50), 1), 200)
+            offset = max(int(request.query_params.get("offset") or 0), 0)
+        except ValueError:
+            raise InvalidInput("limit และ offset ต้องเป็นจำนวนเต็ม", code="invalid_paging") from None
         return Response(LetterSerializer(letters.prefetch_related("files")[offset: offset + limit], many=True).data)
 
     @extend_schema(request=RegisterWithoutFileSerializer, responses={201: LetterSerializer})
