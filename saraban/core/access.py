@@ -23,13 +23,15 @@ from saraban.core.classes import Secrecy, classes_up_to
 class Viewer:
     """What the access policy needs to know about a person.
 
-    ``unit_ids``: units the person belongs to (any role); ``clearance``: a Secrecy
+    ``unit_ids``: units the person belongs to (any role); ``archive_agency_ids``: the
+    agencies whose archive they read (archive-reader role); ``clearance``: a Secrecy
     value; the flags come from the person's roles.
     """
 
     user_id: int | None
     clearance: str = Secrecy.UNCLASSIFIED
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    archive_agency_ids: frozenset[int] = field(default_factory=frozenset)
     is_archive_reader: bool = False
     is_secret_registrar: bool = False
 
@@ -46,7 +48,7 @@ def letter_visibility_q(viewer: Viewer) -> Q:
 
     Unclassified: the registering desk's people, every member of a unit on the route,
     people named on the route, the person who created the draft, and archive readers
-    (registered letters only). Classified: people named personally on the route whose
+    (registered letters of their own agency only). Classified: people named personally on the route whose
     clearance covers the class, and the secret-document registrar. Anonymous: nothing.
     May join ``routes``: apply it as ``pk__in`` or with ``distinct()``.
     """
@@ -58,7 +60,7 @@ def letter_visibility_q(viewer: Viewer) -> Q:
         created_by_id=uid
     )
     if viewer.is_archive_reader:
-        unclassified |= Q(status="registered")
+        unclassified |= Q(status="registered", desk_unit__agency_id__in=list(viewer.archive_agency_ids))
     visible = Q(secrecy=Secrecy.UNCLASSIFIED) & unclassified
     if viewer.is_secret_registrar:
         visible |= ~Q(secrecy=Secrecy.UNCLASSIFIED)

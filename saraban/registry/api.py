@@ -114,7 +114,7 @@ class LetterListCreateView(APIView):
         letters = selectors.registered_letters(viewer_for(request.user)).select_related("register", "desk_unit")
         try:
             limit = min(max(int(request.query_params.get("limit") or 50), 1), 200)
-            offset = max(int(request.query_params.get("offset") or 0), 0)
+            offset = min(max(int(request.query_params.get("offset") or 0), 0), 1_000_000)
         except ValueError:
             raise InvalidInput("limit และ offset ต้องเป็นจำนวนเต็ม", code="invalid_paging") from None
         return Response(LetterSerializer(letters.prefetch_related("files")[offset: offset + limit], many=True).data)

@@ -48,16 +48,16 @@ def registered_letters(viewer: Viewer) -> QuerySet[Letter]:
     return visible_letters(viewer).filter(status=Letter.Status.REGISTERED).order_by("-registered_at", "-id")
 
 
-def find_duplicate(*, sha256: str | None = None, number_canonical: str = "", document_date=None,
-                   sender: str = "", exclude_id: int | None = None) -> Letter | None:
-    """An already-received letter this one duplicates, or None (DOMAIN.md §5).
+def find_duplicate(*, among: QuerySet[Letter], sha256: str | None = None, number_canonical: str = "",
+                   document_date=None, sender: str = "", exclude_id: int | None = None) -> Letter | None:
+    """An already-received letter of ``among`` this one duplicates, or None (DOMAIN.md §5).
 
     The same file (``sha256``), or the same canonical number and date — and, when both
-    carry one, the same sender/issuing office — as a letter already registered. The
-    check ignores the access policy: a duplicate is a duplicate whoever filed it (the
-    caller decides what to reveal).
+    carry one, the same sender/issuing office — as a letter already registered.
+    ``among`` is normally what the person may see (:func:`visible_letters`), so that
+    the answer never reveals a letter hidden from them.
     """
-    qs = Letter.objects.all()
+    qs = among
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)
     if sha256:

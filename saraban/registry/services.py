@@ -32,9 +32,10 @@ from ocr import thai
 from ocr.errors import InputError
 from saraban.core.audit import record_event
 from saraban.core.classes import DocumentType, Role, Secrecy, Urgency
-from saraban.core.errors import Conflict, InvalidInput
+from saraban.core.errors import Conflict, InvalidInput, NotAllowed
 from saraban.registry.models import Letter, LetterFile, Register, RegisterCounter
 from saraban.registry.selectors import find_duplicate
+from saraban.registry.selectors import visible_letters as visible_to
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def intake_file(*, actor, stream: IO[bytes], file_name: str, kind: str = Letter.
     ``reading_status`` ``queued``; its reading task is enqueued after commit when
     ``enqueue`` is true.
     """
-    from saraban.routing.selectors import registry_desk_of
+    from saraban.routing.selectors import registry_desk_of, viewer_for
 
     desk = registry_desk_of(actor)
     file_name = os.path.basename(file_name or "file") or "file"
@@ -82,7 +83,7 @@ def intake_file(*, actor, stream: IO[bytes], file_name: str, kind: str = Letter.
             info = preflight(tmp_path)
         except InputError as exc:
             raise InvalidInput(str(exc), code=exc.code) from exc
-        earlier = find_duplicate(sha256=sha256)
+        earlier = find_duplicate(among=visible_to(viewer_for(actor)), sha256=sha256)
         if earlier is not None:
             raise DuplicateLetter(
                 f"ไฟล์นี้เคยรับเข้าระบบแล้ว ({_letter_label(earlier)}) จึงไม่ลงทะเบียนซ้ำ",
@@ -170,9 +171,22 @@ def read_letter(*, letter_id: int, progress: Callable[[int, int], None] | None =
             record_event(actor=None, action="letter.read_failed", target_type="letter", target_id=letter_id,
                          error=message)
         raise
+    try:
+        letter = _store_reading(letter_id=letter_id, original=original, reading=reading)
+    except Exception as exc:  # never leave a draft "running" for ever
+        message = f"บันทึกผลการอ่านเอกสารไม่สำเร็จ: {exc}"
+        Letter.objects.filter(pk=letter_id).update(reading_status=Letter.ReadingStatus.FAILED, reading_error=message)
+        raise
+    return letter
+
+
+def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
+    """Keep what reading found, in one transaction (see :func:`read_letter`)."""
+    from saraban.routing.selectors import viewer_for
+
     suggested = _suggestions_from(reading.fields)
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().get(pk=letter_id)
+        letter = Letter.objects.select_for_update().select_related("created_by").get(pk=letter_id)
         if reading.searchable_pdf and not letter.files.filter(role=LetterFile.Role.SEARCHABLE).exists():
             data = reading.searchable_pdf
             searchable = LetterFile(
@@ -191,17 +205,23 @@ def read_letter(*, letter_id: int, progress: Callable[[int, int], None] | None =
         letter.reading_pages = len(reading.pages)
         letter.reading_error = ""
         if letter.status == Letter.Status.DRAFT:
+            # Classification is a person's decision (DOMAIN.md §2): the suggested secrecy
+            # is shown and confirmed, never applied to the draft by itself.
             for name, value in suggested.items():
-                setattr(letter, name, value)
+                if name != "secrecy":
+                    setattr(letter, name, value)
             letter.document_number_canonical = thai.canonical_number(letter.document_number)
-        letter.duplicate_of = find_duplicate(
-            number_canonical=letter.document_number_canonical, document_date=letter.document_date,
-            sender=letter.issuing_office or letter.sender, exclude_id=letter.pk,
-        )
+            letter.duplicate_of = find_duplicate(
+                among=visible_to(viewer_for(letter.created_by)),
+                number_canonical=letter.document_number_canonical, document_date=letter.document_date,
+                sender=letter.issuing_office or letter.sender, exclude_id=letter.pk,
+            )
         letter.save()
         record_event(actor=None, action="letter.read", target_type="letter", target_id=letter.pk,
                      pages=[{"source": p.source, "confidence": round(p.confidence, 3)} for p in reading.pages],
                      suggested=_jsonable(suggested))
+        if letter.status == Letter.Status.REGISTERED:  # confirmed before the reading ended
+            transaction.on_commit(lambda: _index(letter.pk))
     return letter
 
 
@@ -211,7 +231,7 @@ def _suggestions_from(fields: dict[str, Any]) -> dict[str, Any]:
     for name in ("document_number", "subject", "addressee", "issuing_office", "signer_name", "signer_position"):
         value = fields.get(name)
         if value:
-            out[name] = str(value).strip()
+            out[name] = _fit(name, str(value).strip())
     out["sender"] = out.get("issuing_office", "")
     if fields.get("document_type") in DocumentType.values:
         out["document_type"] = fields["document_type"]
@@ -225,6 +245,12 @@ def _suggestions_from(fields: dict[str, Any]) -> dict[str, Any]:
     out["urgency"] = fields.get("urgency") if fields.get("urgency") in Urgency.values else Urgency.NORMAL
     out["secrecy"] = fields.get("secrecy") if fields.get("secrecy") in Secrecy.values else Secrecy.UNCLASSIFIED
     return out
+
+
+def _fit(name: str, value: str) -> str:
+    """``value`` cut to the column's length (OCR can run a line on)."""
+    limit = Letter._meta.get_field(name).max_length
+    return value[:limit] if limit else value
 
 
 def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -245,6 +271,10 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
     for name in TEXT_FIELDS:
         if name in raw and raw[name] is not None:
             out[name] = thai.normalize(" ".join(_CONTROL.sub(" ", str(raw[name])).split()))
+            limit = Letter._meta.get_field(name).max_length
+            if limit and len(out[name]) > limit:
+                raise InvalidInput(f"ช่อง {Letter._meta.get_field(name).verbose_name} ยาวเกิน {limit} ตัวอักษร",
+                                   code="too_long", field=name)
     if "document_type" in raw and raw["document_type"]:
         if raw["document_type"] not in DocumentType.values:
             raise InvalidInput(f"ประเภทหนังสือ '{raw['document_type']}' ไม่ถูกต้อง", code="invalid_document_type")
@@ -294,7 +324,10 @@ def _clean_references(value: Any) -> list[dict[str, Any]]:
     out = []
     for item in items:
         if isinstance(item, str):
-            item = {"number": item, "date": None}
+            dated = re.match(r"^(.*?)\s*(?:ลงวันที่|ลว\.)\s*(.+)$", item)
+            item = {"number": dated.group(1), "date": dated.group(2)} if dated else {"number": item, "date": None}
+        if not isinstance(item, dict):
+            raise InvalidInput("อ้างถึงต้องเป็นรายการเลขที่หนังสือและวันที่", code="invalid_references")
         number = " ".join(str(item.get("number") or "").split())
         date = _clean_date(item.get("date")) if item.get("date") else None
         if number or date:
@@ -324,11 +357,15 @@ def confirm_letter(*, actor, letter_id: int, fields: dict[str, Any] | None = Non
     with transaction.atomic():
         get_letter(viewer_for(actor), letter_id)  # NotFound when hidden
         letter = Letter.objects.select_for_update().get(pk=letter_id)
+        if not keeps_registry(actor, letter.desk_unit_id):
+            raise NotAllowed("เฉพาะเจ้าหน้าที่สารบรรณของโต๊ะรับนี้ยืนยันลงทะเบียนได้", code="not_a_clerk")
         if letter.status != Letter.Status.DRAFT:
             raise Conflict(f"หนังสือนี้ลงทะเบียนแล้ว ({_letter_label(letter)})", code="already_registered")
         if letter.reading_status in (Letter.ReadingStatus.QUEUED, Letter.ReadingStatus.RUNNING) and not fields:
             raise Conflict("ระบบยังอ่านเอกสารไม่เสร็จ กรุณารอสักครู่แล้วยืนยันอีกครั้ง", code="reading_in_progress")
         before = {name: getattr(letter, name) for name in FIELD_NAMES}
+        if "secrecy" not in cleaned and letter.suggested.get("secrecy") in Secrecy.values:
+            cleaned["secrecy"] = letter.suggested["secrecy"]  # confirming the suggestion as it stands
         for name, value in cleaned.items():
             setattr(letter, name, value)
         _register(actor=actor, letter=letter, action="letter.confirm", before=before, register_code=register_code)
@@ -361,23 +398,17 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     if not letter.subject.strip():
         raise InvalidInput("กรุณากรอกเรื่อง (subject) ก่อนยืนยันลงทะเบียน", code="subject_required")
     letter.document_number_canonical = thai.canonical_number(letter.document_number)
-    earlier = find_duplicate(
-        number_canonical=letter.document_number_canonical, document_date=letter.document_date,
-        sender=letter.issuing_office or letter.sender, exclude_id=letter.pk,
-    )
-    if earlier is not None:
-        raise DuplicateLetter(
-            f"หนังสือที่ {letter.document_number} ลงวันที่ {thai.format_thai_date(letter.document_date)} "
-            f"ลงทะเบียนไว้แล้ว ({_letter_label(earlier)})",
-            duplicate_of=earlier.pk,
-        )
     register = register_for(actor=actor, desk=letter.desk_unit, secrecy=letter.secrecy, code=register_code)
     now = timezone.now()
     year = timezone.localtime(now).year
+    # Lock the register's counter first: registrations of one register then queue here,
+    # and the duplicate check below sees every letter registered before this one.
+    counter = _locked_counter(register=register, year=year)
+    _refuse_duplicate(actor=actor, letter=letter)
     letter.register = register
     letter.desk_unit = register.desk_unit
     letter.year = year
-    letter.receive_number = issue_number(register=register, year=year)
+    letter.receive_number = _next_number(counter)
     letter.registered_at = now
     letter.registered_by = actor
     letter.status = Letter.Status.REGISTERED
@@ -436,27 +467,57 @@ def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Regis
     return register
 
 
-def issue_number(*, register: Register, year: int) -> int:
-    """Issue the next number of ``register`` for ``year``: exactly once, in order, no gaps.
+def _refuse_duplicate(*, actor, letter: Letter) -> None:
+    """Raise DuplicateLetter when ``letter`` was registered before (DOMAIN.md §5).
 
-    Must run inside a transaction. The counter row is incremented with one UPDATE,
-    which holds its row lock (PostgreSQL) or the database write lock (SQLite,
-    IMMEDIATE transactions) until commit, so concurrent registrations queue rather than
-    read the same value; a rolled-back registration rolls its number back too.
+    Looks among the letters the actor may see — the earlier one is then named — and,
+    for a classified letter, also in the secret register, where the earlier entry is
+    not named: the person holds the letter, but not the right to see that register.
+    """
+    from saraban.routing.selectors import viewer_for
+
+    key = dict(number_canonical=letter.document_number_canonical, document_date=letter.document_date,
+               sender=letter.issuing_office or letter.sender, exclude_id=letter.pk)
+    earlier = find_duplicate(among=visible_to(viewer_for(actor)), **key)
+    if earlier is not None:
+        raise DuplicateLetter(
+            f"หนังสือที่ {letter.document_number} ลงวันที่ {thai.format_thai_date(letter.document_date)} "
+            f"ลงทะเบียนไว้แล้ว ({_letter_label(earlier)})",
+            duplicate_of=earlier.pk,
+        )
+    if letter.is_classified and find_duplicate(among=Letter.objects.filter(register__is_secret=True), **key):
+        raise DuplicateLetter("หนังสือลับฉบับนี้ลงทะเบียนในทะเบียนหนังสือลับแล้ว กรุณาติดต่อนายทะเบียนข้อมูลข่าวสารลับ")
+
+
+def _locked_counter(*, register: Register, year: int) -> RegisterCounter:
+    """The counter row of ``register`` for ``year``, locked until the transaction ends.
+
+    Numbers are issued exactly once, in order, with no gaps (DOMAIN.md §3): the row is
+    locked (``SELECT … FOR UPDATE`` on PostgreSQL; the write lock of an IMMEDIATE
+    transaction on SQLite) until commit, so concurrent registrations queue instead of
+    reading the same value, and a rolled-back registration rolls its number back.
+    Raises RuntimeError outside a transaction.
     """
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("issue_number must run inside transaction.atomic()")
-    counter, _ = RegisterCounter.objects.get_or_create(register=register, year=year)
+        raise RuntimeError("register numbers are issued only inside transaction.atomic()")
+    RegisterCounter.objects.get_or_create(register=register, year=year)
+    return RegisterCounter.objects.select_for_update().get(register=register, year=year)
+
+
+def _next_number(counter: RegisterCounter) -> int:
+    """Advance a locked counter by one and return the number issued."""
     RegisterCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
     counter.refresh_from_db(fields=["last_number"])
     return counter.last_number
 
 
 def ensure_secret_register(*, desk) -> Register:
-    """Create (once) the secret register kept at ``desk``, the secret registrar's unit."""
+    """Create (once) the agency's secret register, kept at ``desk`` (the secret
+    registrar's unit); its code is ``<agency code>-SECRET-IN``."""
     register, _ = Register.objects.get_or_create(
-        code="SECRET-IN",
-        defaults={"name": "ทะเบียนหนังสือรับ (ลับ)", "desk_unit": desk, "is_secret": True},
+        code=f"{desk.agency.code}-SECRET-IN",
+        defaults={"name": f"ทะเบียนหนังสือรับ (ลับ) {desk.agency.short_name or desk.agency.name}",
+                  "desk_unit": desk, "is_secret": True},
     )
     return register
 
@@ -477,6 +538,14 @@ def discard_draft(*, actor, letter_id: int, reason: str) -> None:
         letter.delete()
         if storage is not None:
             transaction.on_commit(lambda: [storage.delete(n) for n in names])
+
+
+def keeps_registry(user, desk_unit_id: int) -> bool:
+    """Whether ``user`` is a registry clerk or the secret registrar of that desk."""
+    from saraban.routing.models import Membership
+
+    return Membership.objects.filter(user=user, unit_id=desk_unit_id,
+                                     role__in=[Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR]).exists()
 
 
 def may_register(user) -> bool:

@@ -178,6 +178,9 @@ def page_image(request, letter_id: int, page: int):
     except NotFound as exc:
         return _page_error(request, exc)
     image = _render_page(file, page)
+    if image is not None and file.letter.is_classified:
+        record_event(actor=request.user, action="letter.view", target_type="letter", target_id=letter_id,
+                     via="page_image", page=page)
     if image is None:
         return _page_error(request, NotFound("ไม่พบหน้านี้"))
     buffer = io.BytesIO()

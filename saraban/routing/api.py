@@ -7,6 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from saraban.core.audit import record_event
 from saraban.registry.selectors import get_letter
 from saraban.routing import selectors, services
 from saraban.routing.models import Route
@@ -34,7 +35,8 @@ class RouteSerializer(serializers.ModelSerializer):
 class RouteRequestSerializer(serializers.Serializer):
     units = serializers.ListField(child=serializers.CharField(), required=False, default=list,
                                   help_text="unit codes, e.g. OPS-INSPECT")
-    users = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    users = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31), required=False,
+                                  default=list,
                                   help_text="people by id (required for classified letters)")
     instruction = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -52,6 +54,9 @@ class LetterRoutesView(APIView):
     @extend_schema(responses=RouteSerializer(many=True))
     def get(self, request, letter_id: int):
         letter = get_letter(selectors.viewer_for(request.user), letter_id)
+        if letter.is_classified:
+            record_event(actor=request.user, action="letter.view", target_type="letter", target_id=letter.pk,
+                         via="api_routes")
         routes = letter.routes.select_related("letter", "from_unit", "to_unit", "to_user", "sent_by", "acknowledged_by")
         return Response(RouteSerializer(routes, many=True).data)
 

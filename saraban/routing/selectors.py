@@ -18,12 +18,13 @@ def viewer_for(user) -> Viewer:
     """
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS
-    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role"))
-    roles = {role for _, role in memberships}
+    memberships = list(Membership.objects.filter(user=user).values_list("unit_id", "role", "unit__agency_id"))
+    roles = {role for _, role, _ in memberships}
     return Viewer(
         user_id=user.pk,
         clearance=user.clearance,
-        unit_ids=frozenset(unit_id for unit_id, _ in memberships),
+        unit_ids=frozenset(unit_id for unit_id, _, _ in memberships),
+        archive_agency_ids=frozenset(agency for _, role, agency in memberships if role == Role.ARCHIVE_READER),
         is_archive_reader=Role.ARCHIVE_READER in roles,
         is_secret_registrar=Role.SECRET_REGISTRAR in roles,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saraban.core.errors import DomainError
@@ -18,7 +20,7 @@ def route(request, letter_id: int):
     try:
         routes = services.route_letter(actor=request.user, letter_id=letter_id,
                                        unit_codes=request.POST.getlist("units"),
-                                       user_ids=[int(u) for u in request.POST.getlist("users") if u.isdigit()],
+                                       user_ids=_ids(request.POST.getlist("users")),
                                        instruction=request.POST.get("instruction", ""))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -46,4 +48,12 @@ def acknowledge(request, route_id: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, f"รับทราบหนังสือเลขรับ {route.letter.receive_number} แล้ว")
-    return redirect(request.POST.get("next") or "routing:inbox")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = reverse("routing:inbox")
+    return redirect(target)
+
+
+def _ids(values: list[str]) -> list[int]:
+    """People's ids from a form; anything that is not a plain positive number is dropped."""
+    return [int(v) for v in values if v.isascii() and v.isdigit() and 0 < int(v) < 2**31]

@@ -5,15 +5,18 @@ from __future__ import annotations
 from saraban.core.access import Viewer
 from saraban.search.backends import SearchResults, get_backend
 
+MAX_OFFSET = 10_000
+
 
 def search_letters(viewer: Viewer, query: str, *, limit: int = 20, offset: int = 0) -> SearchResults:
     """Registered letters matching ``query`` that ``viewer`` may open, best first.
 
     Hits, the total and snippets never include a letter outside the viewer's access
-    (DOMAIN.md §2). ``limit`` is capped at 100.
+    (DOMAIN.md §2). ``limit`` is capped at 100 and ``offset`` at 10,000.
     """
     from saraban.registry.selectors import registered_letters
 
     allowed = registered_letters(viewer).values("pk")
     limit = max(1, min(int(limit), 100))
-    return get_backend().search(query or "", allowed=allowed, limit=limit, offset=max(0, int(offset)))
+    offset = max(0, min(int(offset), MAX_OFFSET))
+    return get_backend().search(query or "", allowed=allowed, limit=limit, offset=offset)

@@ -68,3 +68,12 @@ def test_a_queued_reading_says_when_no_worker_is_running(people, rendered):
 
     beat("test-worker")
     assert client.get(f"{letter_url}reading/").json()["hint"] == ""
+
+
+def test_acknowledging_never_redirects_to_another_site(people):
+    letter = registered_letter(people["clerk"])
+    route = route_letter(actor=people["clerk"], letter_id=letter.pk, unit_codes=["OPS-ICT-SYS"])[0]
+    client = Client()
+    client.force_login(people["ict_staff"])
+    response = client.post(f"/routes/{route.pk}/acknowledge/", {"next": "https://evil.example/"})
+    assert response.status_code == 302 and response["Location"] == "/inbox/"

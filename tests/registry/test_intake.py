@@ -11,7 +11,7 @@ import pytest
 
 from saraban.core.errors import InvalidInput
 from saraban.registry import services
-from saraban.registry.models import Letter, LetterFile, RegisterCounter
+from saraban.registry.models import Letter, LetterFile
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,8 @@ def test_bad_files_are_rejected_fast_and_leave_nothing(people, kind):
     assert error.value.message and error.value.code
     assert any("\u0e00" <= ch <= "\u0e7f" for ch in error.value.message), "the message is in Thai"
     assert Letter.objects.count() == 0 and LetterFile.objects.count() == 0
-    assert not RegisterCounter.objects.filter(last_number__gt=0).exists()
+    letter = services.register_without_file(actor=people["clerk"], fields={"subject": "ฉบับถัดไป"})
+    assert letter.receive_number == 1, "no receive number was used by the rejected file"
 
 
 def test_the_file_is_kept_byte_for_byte_and_a_second_copy_is_a_duplicate(people, rendered):

@@ -67,3 +67,24 @@ def test_register_command_fails_on_a_bad_file(people, tmp_path, capsys):
     out = json.loads(capsys.readouterr().out.strip())
     assert out["status"] == "error" and out["error"]
     assert Letter.objects.count() == 0
+
+
+def test_a_stamped_secret_is_suggested_and_confirmed_by_a_person(people, rendered):
+    """The red ลับ stamp is suggested; the draft stays the clerk's until they confirm,
+    and confirming the suggestion puts it in the secret register."""
+    from saraban.registry import services
+
+    path = rendered(memo_text(number="พม ๐๒๐๑/๕๕", subject="ขอความเห็นเรื่องการตรวจสอบภายใน"), "secret.pdf",
+                    seed=11, stamps=("ลับ",))
+    clerk = people["clerk"]
+    with open(path, "rb") as fh:
+        draft = services.intake_file(actor=clerk, stream=fh, file_name="secret.pdf", enqueue=False)
+    draft = services.read_letter(letter_id=draft.pk)
+    assert draft.suggested["secrecy"] == "confidential"
+    assert draft.secrecy == "unclassified"  # not applied before a person confirms
+    from saraban.registry.selectors import get_letter
+    from saraban.routing.selectors import viewer_for
+
+    assert get_letter(viewer_for(clerk), draft.pk) == draft
+    letter = services.confirm_letter(actor=clerk, letter_id=draft.pk)
+    assert letter.secrecy == "confidential" and letter.register.is_secret

@@ -97,3 +97,33 @@ def test_people_without_a_registry_cannot_register(people):
         services.register_without_file(actor=people["complaints_staff"], fields=FIELDS)
     with pytest.raises(NotAllowed):
         services.intake_file(actor=people["complaints_staff"], stream=io.BytesIO(b"%PDF-1.4"), file_name="a.pdf")
+
+
+def test_only_the_desks_registry_people_confirm(people):
+    from saraban.core.errors import NotAllowed
+    from saraban.routing.models import Membership
+
+    clerk = people["clerk"]
+    desk = Membership.objects.get(user=clerk, role="registry_clerk").unit
+    helper = people["ict_staff"]
+    Membership.objects.create(user=helper, unit=desk, role="unit_staff")
+    letter = Letter.objects.create(desk_unit=desk, created_by=clerk, received_at=timezone.now(), subject="ร่าง")
+    with pytest.raises(NotAllowed):
+        services.confirm_letter(actor=helper, letter_id=letter.pk, fields=FIELDS)
+    assert Letter.objects.get(pk=letter.pk).receive_number is None
+
+
+def test_references_typed_with_their_date_keep_the_date():
+    cleaned = services.clean_fields({"references": ["รบ ๐๐๑๘/๒๔๗๗๑ ลงวันที่ ๒๕ กันยายน ๒๕๖๒", "ยธ 0303/ว 13 ลว. 14 มี.ค. 65",
+                                                    "พม ๐๒๐๑/๔"]})
+    assert cleaned["references"] == [
+        {"number": "รบ ๐๐๑๘/๒๔๗๗๑", "date": "2019-09-25"},
+        {"number": "ยธ 0303/ว 13", "date": "2022-03-14"},
+        {"number": "พม ๐๒๐๑/๔", "date": None},
+    ]
+
+
+def test_too_long_fields_are_refused_clearly(people):
+    with pytest.raises(InvalidInput) as error:
+        services.register_without_file(actor=people["clerk"], fields={**FIELDS, "document_number": "๑" * 300})
+    assert error.value.code == "too_long"

@@ -14,7 +14,7 @@ import math
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from saraban.search.analysis import compact, normalize, tokenize
 from saraban.search.backends import Hit, SearchDocument, SearchResults
@@ -91,7 +91,7 @@ class EmbeddedSearchBackend:
         candidates = by_terms | by_phrase
         if not candidates:
             return SearchResults(total=0, hits=[])
-        scores = self._bm25(terms, candidates)
+        scores = self._bm25(terms, candidates, docs)
         for letter_id in by_phrase:
             scores[letter_id] = scores.get(letter_id, 0.0) + 2.0
         ranked = sorted(candidates, key=lambda i: (-scores.get(i, 0.0), -i))
@@ -104,13 +104,17 @@ class EmbeddedSearchBackend:
         ]
         return SearchResults(total=len(candidates), hits=hits)
 
-    def _bm25(self, terms: list[str], candidates: set[int]) -> dict[int, float]:
+    def _bm25(self, terms: list[str], candidates: set[int], docs: QuerySet) -> dict[int, float]:
+        """BM25 scores of ``candidates``, with the collection statistics taken over
+        ``docs`` (the letters the person may see) only, so that a score never moves
+        with letters hidden from them."""
         if not terms:
             return {}
-        n_docs = IndexedLetter.objects.count() or 1
-        avg_len = (sum(IndexedLetter.objects.values_list("length", flat=True)) / n_docs) or 1.0
-        df = dict(IndexedTerm.objects.filter(term__in=terms).values("term").annotate(n=Count("letter_id"))
-                  .values_list("term", "n"))
+        stats = docs.aggregate(n=Count("id"), total=Sum("length"))
+        n_docs = stats["n"] or 1
+        avg_len = ((stats["total"] or 0) / n_docs) or 1.0
+        df = dict(IndexedTerm.objects.filter(term__in=terms, letter_id__in=docs.values("letter_id"))
+                  .values("term").annotate(n=Count("letter_id")).values_list("term", "n"))
         lengths = dict(IndexedLetter.objects.filter(letter_id__in=candidates).values_list("letter_id", "length"))
         scores: dict[int, float] = {}
         for letter_id, term, tf in IndexedTerm.objects.filter(term__in=terms, letter_id__in=candidates).values_list(
