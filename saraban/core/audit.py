@@ -10,11 +10,12 @@ from saraban.core.models import AuditEvent
 def record_event(*, actor: Any, action: str, target_type: str, target_id: Any, **data: Any) -> AuditEvent:
     """Write one audit event and return it.
 
-    ``actor`` is a User or None (the system); ``data`` must be JSON-able. Call it in
-    the same ``transaction.atomic`` block as the change, so both land or neither.
+    ``actor`` is a User, a user id, or None (the system); ``data`` must be JSON-able.
+    Call it in the same ``transaction.atomic`` block as the change, so both land or
+    neither.
     """
     return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor_id=actor if isinstance(actor, int) else getattr(actor, "pk", None),
         action=action,
         target_type=target_type,
         target_id=str(target_id),

@@ -19,4 +19,16 @@ def search_letters(viewer: Viewer, query: str, *, limit: int = 20, offset: int =
     allowed = registered_letters(viewer).values("pk")
     limit = max(1, min(int(limit), 100))
     offset = max(0, min(int(offset), MAX_OFFSET))
-    return get_backend().search(query or "", allowed=allowed, limit=limit, offset=offset)
+    results = get_backend().search(query or "", allowed=allowed, limit=limit, offset=offset)
+    _log_classified_hits(viewer, results)
+    return results
+
+
+def _log_classified_hits(viewer: Viewer, results: SearchResults) -> None:
+    """A hit shows a classified letter's subject and text: log it as a view (DOMAIN.md §2)."""
+    from saraban.core.audit import record_event
+
+    for hit in results.hits:
+        if hit.fields.get("secrecy", "unclassified") != "unclassified":
+            record_event(actor=viewer.user_id, action="letter.view", target_type="letter", target_id=hit.letter_id,
+                         via="search")

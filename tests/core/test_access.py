@@ -74,7 +74,7 @@ def test_visible_to_the_named_cleared_person_and_the_registrar(people, secret_le
     hits = client.get("/api/search", {"q": "นกกระเรียน"}).json()
     assert [h["letter_id"] for h in hits["hits"]] == [secret_letter.pk]
     views = AuditEvent.objects.filter(action="letter.view", target_id=str(secret_letter.pk), actor=people[username])
-    assert sorted(e.data["via"] for e in views) == ["api", "page", "page_image"]
+    assert sorted(e.data["via"] for e in views) == ["api", "page", "page_image", "search"]
     assert AuditEvent.objects.filter(action="letter.download", actor=people[username]).count() == 1
 
 
