@@ -8,7 +8,14 @@ text where the glyph sequence lines up with the text.
 
 Classes: ``๐``–``๙``, ``0``–``9``, the separators ``/ . - ,`` and ``other`` (Thai
 letters and marks, Latin letters, punctuation, broken or merged glyphs), so that a
-letter is never forced into a digit.
+letter is never forced into a digit. Features: the binarised glyph scaled into a
+24 x 24 box keeping its aspect ratio, its gradient-orientation histogram, and its
+aspect ratio, size and position relative to the line (:func:`glyph_features`).
+
+Entry points: :func:`reread_digits` (a word/line crop and Tesseract's text for it),
+:func:`read_number` (a crop holding only a number), :func:`reread_tesseract_data`
+(a whole ``pytesseract.image_to_data`` result, line by line; the one to use on
+pages), and the building blocks :func:`segment_glyphs` and :func:`classify`.
 
 Images are numpy arrays: 2-D ``uint8`` grey (dark text on light paper); RGB(A)
 arrays are converted to grey. Boxes are ``(x, y, w, h)`` in pixels of the input.
@@ -33,8 +40,10 @@ __all__ = [
     "SEPARATORS",
     "OTHER",
     "BOX",
+    "N_FEATURES",
     "DigitModel",
     "Glyph",
+    "Analysis",
     "load_model",
     "analyze",
     "glyph_features",
@@ -59,7 +68,17 @@ BOX = 24
 """Side in px of the square the glyph bitmap is normalised into."""
 
 N_SCALARS = 8
-"""Number of scalar shape features appended to the ``BOX*BOX`` bitmap."""
+"""Number of scalar shape features appended to the bitmap and its HOG."""
+
+HOG_CELL, HOG_BINS = 6, 8
+N_HOG = (BOX // HOG_CELL) ** 2 * HOG_BINS
+"""Length of the gradient-orientation histogram (4x4 cells of 6 px, 8 unsigned bins)."""
+
+N_FEATURES = BOX * BOX + N_HOG + N_SCALARS
+"""Length of a glyph feature vector (see :func:`glyph_features`)."""
+
+# cell index of every pixel of the BOX x BOX canvas, for the HOG
+_CELL_OF = ((np.arange(BOX)[:, None] // HOG_CELL) * (BOX // HOG_CELL) + np.arange(BOX)[None, :] // HOG_CELL).ravel()
 
 DEFAULT_MIN_PROB = 0.6
 """Default classifier probability needed to replace a digit."""
@@ -92,7 +111,7 @@ class DigitModel:
 
     Attributes:
         classes: the labels, shape ``(C,)`` (``"๐"``…``"9"``, ``"/"``, …, ``"other"``).
-        mean, std: feature standardisation, shape ``(F,)`` with ``F = BOX*BOX + N_SCALARS``.
+        mean, std: feature standardisation, shape ``(F,)`` with ``F = N_FEATURES``.
         weights, biases: dense layers; hidden layers use ReLU, the last softmax.
     """
 
@@ -139,6 +158,7 @@ class DigitModel:
             "n_layers": np.array(len(self.weights), dtype=np.int32),
             "box": np.array(BOX, dtype=np.int32),
             "n_scalars": np.array(N_SCALARS, dtype=np.int32),
+            "n_features": np.array(N_FEATURES, dtype=np.int32),
         }
         for i, (w, b) in enumerate(zip(self.weights, self.biases)):
             arrays[f"W{i}"] = w.astype(np.float32)
@@ -154,7 +174,8 @@ class DigitModel:
             ValueError: the file was made for another feature layout.
         """
         with np.load(path, allow_pickle=False) as z:
-            if int(z["box"]) != BOX or int(z["n_scalars"]) != N_SCALARS:
+            if (int(z["box"]) != BOX or int(z["n_scalars"]) != N_SCALARS
+                    or "n_features" not in z.files or int(z["n_features"]) != N_FEATURES):
                 raise ValueError(f"{path}: model made for another feature layout")
             n = int(z["n_layers"])
             return cls(
@@ -409,6 +430,21 @@ def _holes(mask: np.ndarray) -> int:
     return max(0, n - 2)
 
 
+def _hog(canvas: np.ndarray) -> np.ndarray:
+    """Unsigned gradient-orientation histogram of the ``BOX x BOX`` canvas, L2-normalised."""
+    gy, gx = np.gradient(canvas)
+    mag = np.hypot(gx, gy).ravel()
+    ang = (np.arctan2(gy, gx) % np.pi).ravel() / np.pi * HOG_BINS
+    b0 = np.floor(ang).astype(np.int64)
+    w1 = ang - b0
+    b0 %= HOG_BINS
+    b1 = (b0 + 1) % HOG_BINS
+    n = N_HOG
+    h = np.bincount(_CELL_OF * HOG_BINS + b0, weights=mag * (1 - w1), minlength=n)
+    h += np.bincount(_CELL_OF * HOG_BINS + b1, weights=mag * w1, minlength=n)
+    return (h / (np.linalg.norm(h) + 1e-6)).astype(np.float32)
+
+
 def glyph_features(mask: np.ndarray, box: tuple[int, int, int, int], ref: float, baseline: float) -> np.ndarray:
     """Feature vector of one glyph.
 
@@ -419,10 +455,11 @@ def glyph_features(mask: np.ndarray, box: tuple[int, int, int, int], ref: float,
         baseline: baseline y of its crop, px.
 
     Returns:
-        float32 vector of length ``BOX*BOX + N_SCALARS``: the ink bitmap scaled to fit
+        float32 vector of length :data:`N_FEATURES`: the ink bitmap scaled to fit
         ``BOX-4`` px keeping its aspect ratio and centred in ``BOX x BOX`` (0..1),
-        then log aspect, height/ref, width/ref, top and bottom relative to the
-        baseline (in ref units), ink density, number of holes/2, log(ref/40).
+        its gradient-orientation histogram (:data:`N_HOG` values), then log aspect,
+        height/ref, width/ref, top and bottom relative to the baseline (in ref
+        units), ink density, number of holes/2, log(ref/40).
     """
     x, y, w, h = box
     m = mask.astype(np.float32)
@@ -447,7 +484,7 @@ def glyph_features(mask: np.ndarray, box: tuple[int, int, int, int], ref: float,
         ],
         np.float32,
     )
-    return np.concatenate([canvas.ravel(), scal])
+    return np.concatenate([canvas.ravel(), _hog(canvas), scal])
 
 
 def _trim(mask: np.ndarray, x: int, y: int):
@@ -505,12 +542,18 @@ def _split_touching(g: Glyph, model: DigitModel, digit_idx: list[int], depth: in
     return best[1] if best else None
 
 
-def classify_glyphs(analysis: Analysis, model: DigitModel | None = None) -> Analysis:
+def classify_glyphs(analysis: Analysis, model: DigitModel | None = None, *, repair: bool = True) -> Analysis:
     """Classify every glyph of an analysis in place (label, prob, probs).
+
+    With ``repair``, a glyph read as "other" that is wide is tried as two (or
+    three) touching digits, and one made of several pieces is tried as its largest
+    piece alone (a digit merged with a stray mark); the change is kept only when
+    the new pieces are digits with probability >= 0.9 (0.95 for the piece).
 
     Args:
         analysis: from :func:`analyze`.
         model: classifier; default :func:`load_model`.
+        repair: allow the two repairs above (may change the number of glyphs).
 
     Returns:
         The same ``analysis``.
@@ -526,6 +569,8 @@ def classify_glyphs(analysis: Analysis, model: DigitModel | None = None) -> Anal
     for g, p in zip(analysis.glyphs, probs):
         k = int(np.argmax(p))
         g.label, g.prob, g.probs = model.classes[k], float(p[k]), p
+    if not repair:
+        return analysis
     # a digit merged with a stray mark or a piece of a neighbouring line reads as
     # "other": retry with its largest component alone and keep it if clearly a digit
     digit_idx = [i for i, c in enumerate(model.classes) if c in _DIGIT_TO_VALUE]
@@ -586,7 +631,7 @@ def classify(glyph: np.ndarray) -> tuple[str, float]:
         mask[y - ys0:y - ys0 + h, x - xs0:x - xs0 + w] |= g.mask
     box = (xs0, ys0, xs1 - xs0, ys1 - ys0)
     one = Analysis([Glyph(box, mask, float(box[3]), float(ys1))], an.scale, float(box[3]), float(ys1))
-    classify_glyphs(one)
+    classify_glyphs(one, repair=False)
     g = one.glyphs[0]
     return g.label, g.prob
 
@@ -691,7 +736,12 @@ def _number_text(an: Analysis, ginfos: list[_GInfo]) -> tuple[str, float]:
     out: list[str] = []
     conf = 1.0
     prev_x1 = None
-    gap = 0.45 * an.ref / an.scale
+    # a space: a gap wider than half a glyph and than twice the usual gap
+    kept = [g for g in ginfos if g.kind in "ds"]
+    gaps = [b.x0 - a.x1 for a, b in zip(kept, kept[1:])]
+    gap = 0.5 * an.ref / an.scale
+    if len(gaps) >= 3:
+        gap = max(gap, 2.0 * float(np.median(gaps)))
     for g in ginfos:
         if prev_x1 is not None and g.x0 - prev_x1 > gap and out and out[-1] != " ":
             out.append(" ")
