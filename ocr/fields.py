@@ -44,6 +44,7 @@ from .thai import (
     be_year,
     canonical_number,
     fold_digits,
+    join_split_words,
     match_month,
     normalize,
     repair_marks,
@@ -230,46 +231,81 @@ _LABELS = {
 }
 
 
-def _label_rest(line_text: str, label: str) -> str | None:
-    """If ``line_text`` starts with ``label`` (tolerating OCR slips in its marks and one
-    letter for labels of 4+ consonants), return the text after it; else None."""
-    t = normalize(line_text).lstrip(" .:|'\"-")
+#: Junk OCR reads in front of a label (a speck or the margin read as ``1``, ``l``, ``|``):
+#: up to three non-Thai characters followed by the label (``1เรียน``, ``l เรียน``).
+_LEAD_JUNK = re.compile(r"^[\sA-Za-z0-9|!'\"().,:;\-_~`«»]{0,3}(?=[\u0e01-\u0e4e])")
+
+
+def _label_match(line_text: str, label: str) -> tuple[str, int] | None:
+    """``(rest, distance)`` when ``line_text`` starts with ``label``, else None.
+
+    The label is compared on consonant skeletons (marks ignored, so ``เรืยน`` and
+    ``เรยน`` are ``เรียน``), with one wrong, missing or extra letter tolerated for labels
+    of 4+ consonants (``เรียบ``), and up to three junk non-Thai characters before it
+    (``1เรียน``). The rest must start at a word boundary, except that OCR glues the
+    value to เรียน / เสนอ / เรื่อง (``เรียนผู้อำนวยการ``): then the label must read
+    exactly on its skeleton. ``distance`` is the edit distance of the skeletons
+    (junk before the label counts one)."""
+    t = normalize(line_text)
+    lead = _LEAD_JUNK.match(t)
+    junk = 0
+    if lead and re.search(r"[A-Za-z0-9|!()]", lead.group(0)):
+        junk = 1
+    t = t[lead.end():] if lead else t.lstrip(" .:|'\"-")
     sk = _skel(label)
-    # walk the line's characters until the skeleton of the prefix has len(sk) letters
-    count = 0
-    cut = None
-    for i, ch in enumerate(t):
-        if _COMBINING_RE.match(ch) or ch in " .…:·_-":
-            continue
-        count += 1
-        if count == len(sk):
-            cut = i + 1
-            break
-    if cut is None:
-        return None
-    while cut < len(t) and _COMBINING_RE.match(t[cut]):
-        cut += 1
-    prefix = _skel(t[:cut])
     allowed = 1 if len(sk) >= 4 else 0
-    if _edit_distance(prefix, sk, allowed) > allowed:
-        return None
-    rest = t[cut:]
-    # the label must end at a word boundary or leader ("เรื่องราว" is not the label);
-    # OCR often glues the value to เรียน / เสนอ / เรื่อง, so those may be followed
-    # directly by a consonant or leading vowel when the label itself read exactly
-    if rest and not re.match(r"[\s.…:·_\-,;]", rest):
-        glued_ok = (label in ("เรียน", "เสนอ", "เรื่อง") and prefix == sk
-                    and re.match(r"[\u0e01-\u0e2e\u0e40-\u0e44]", rest) is not None)
-        if len(sk) < 6 and not glued_ok:
-            return None
-    return rest
+    best: tuple[str, int] | None = None
+    # windows of len(sk) - allowed .. len(sk) + allowed letters of the line
+    for n in range(len(sk) - allowed, len(sk) + allowed + 1):
+        count = 0
+        cut = None
+        for i, ch in enumerate(t):
+            if _COMBINING_RE.match(ch) or ch in " .…:·_-":
+                continue
+            if not re.match(r"[\u0e01-\u0e2e\u0e30-\u0e33\u0e40-\u0e44]", ch):
+                break
+            count += 1
+            if count == n:
+                cut = i + 1
+                break
+        if cut is None:
+            continue
+        while cut < len(t) and _COMBINING_RE.match(t[cut]):
+            cut += 1
+        prefix = _skel(t[:cut])
+        d = _edit_distance(prefix, sk, allowed)
+        if d > allowed:
+            continue
+        rest = t[cut:]
+        if rest and not re.match(r"[\s.…:·_\-,;]", rest):
+            glued_ok = (label in ("เรียน", "เสนอ", "เรื่อง") and d == 0
+                        and re.match(r"[\u0e01-\u0e2e\u0e40-\u0e44]", rest) is not None)
+            if len(sk) < 6 and not glued_ok:
+                continue
+        if best is None or d < best[1]:
+            best = (rest, d + junk)
+    return best
+
+
+def _label_rest(line_text: str, label: str) -> str | None:
+    """If ``line_text`` starts with ``label`` (see :func:`_label_match`: OCR slips in its
+    marks, one letter for labels of 4+ consonants, junk before it), return the text
+    after it; else None."""
+    m = _label_match(line_text, label)
+    return m[0] if m else None
 
 
 def _which_label(line_text: str) -> str | None:
-    for kind, labels in _LABELS.items():
+    """The kind of label the line starts with (the closest label when two match, so
+    ``เรีอน`` is เรียน, not เรื่อง), or None."""
+    best: tuple[int, int, str] | None = None
+    for order, (kind, labels) in enumerate(_LABELS.items()):
         for lab in labels:
-            if _label_rest(line_text, lab) is not None:
-                return kind
+            m = _label_match(line_text, lab)
+            if m is not None and (best is None or (m[1], order) < best[:2]):
+                best = (m[1], order, kind)
+    if best is not None:
+        return best[2]
     if re.match(r"^\s*ถึง[\s.:]", normalize(line_text)):
         return "addressee"
     return None
@@ -1012,8 +1048,26 @@ class _Extractor:
                     return i, alt
         return None
 
+    #: A wrapped subject never goes on with a numbered item (``๑.``, ``(๑)``) or a
+    #: body opener: such a line is the body after an addressee OCR lost.
+    _ITEM_START = re.compile(r"^\s*(?:[0-9๐-๙]{1,2}\s*[.)]|\(\s*[0-9๐-๙]{1,2}\s*\))")
+
+    def _ends_header_block(self, ln: Line, alt: Line | None = None) -> bool:
+        """The line cannot continue a subject: it starts with a label (in the page
+        reading or its re-reading), a numbered item or a body opener."""
+        for cand in (ln, alt):
+            if cand is None:
+                continue
+            t = normalize(cand.text).strip()
+            if _which_label(t) is not None or self._ITEM_START.match(t):
+                return True
+            if any(_skel(t).startswith(_skel(o)) for o in self._BODY_OPENERS):
+                return True
+        return False
+
     def subject(self) -> None:
-        """subject: the "เรื่อง" line, continued on following unlabelled lines."""
+        """subject: the "เรื่อง" line, continued on following unlabelled lines (not past
+        a label, a numbered item or a body opener; see :meth:`_ends_header_block`)."""
         found = self._find_label("เรื่อง", self.header)
         if found is None:
             return
@@ -1022,12 +1076,18 @@ class _Extractor:
         value = _strip_leader(_label_rest(best.text, "เรื่อง") or "")
         used = [best]
         prev = ln
-        for nxt in self.header[i + 1:i + 3]:
-            if _which_label(nxt.text) is not None or nxt.page != ln.page:
+        for nxt in self.page0[i + 1:i + 3]:
+            if nxt.page != ln.page:
                 break
             if nxt.box[1] - prev.box[3] > 1.5 * max(ln.height, 1):
                 break
             b = self.better(nxt)
+            if self._ends_header_block(nxt, b if b is not nxt else None):
+                break
+            if b is nxt and (self._junk_start(nxt) or self._ends_glued_label(nxt)):
+                alt = self.alt(nxt)
+                if alt is not None and self._ends_header_block(alt):
+                    break
             value = _join_thai(value, _strip_leader(b.text))
             used.append(b)
             prev = nxt
@@ -1035,13 +1095,23 @@ class _Extractor:
             self.fields["subject"] = value
             self.conf["subject"] = _words_conf([w for u in used for w in u.words[1:] or u.words])
 
+    @staticmethod
+    def _ends_glued_label(ln: Line) -> bool:
+        """The line's first word is within two letters of an addressee label glued to
+        its value (``เรียบผู้…``): worth re-reading alone before taking it as part of
+        a subject."""
+        sk = _skel(ln.words[0].text) if ln.words else ""
+        return any(_edit_distance(sk[:len(_skel(lab))], _skel(lab), 2) <= 2
+                   for lab in ("เรียน", "เสนอ"))
+
     def addressee(self) -> None:
         """addressee: the "เรียน" (also "เสนอ", and "ถึง" of stamped letters) line."""
         lines = list(self.header)
         if not any(_which_label(ln.text) == "addressee" for ln in lines):
             # the label may be garbled: try re-reading lines that start with junk
+            # (or a misread label glued to its value: "เรียบผู้อำนวยการ")
             for i, ln in enumerate(lines):
-                if self._junk_start(ln) and ln.reader is not None:
+                if (self._junk_start(ln) or self._ends_glued_label(ln)) and ln.reader is not None:
                     alt = self.alt(ln)
                     if alt is not None and _which_label(alt.text) == "addressee":
                         lines[i] = alt
@@ -1449,7 +1519,9 @@ class _Extractor:
         self.marks()
         for k in ("subject", "addressee", "signer_position", "issuing_office"):
             if isinstance(self.fields.get(k), str):
-                self.fields[k] = repair_marks(self.fields[k])
+                self.fields[k] = repair_marks(join_split_words(self.fields[k]))
+        if isinstance(self.fields.get("signer_name"), str):
+            self.fields["signer_name"] = repair_marks(self.fields["signer_name"], names=True)
         self.doc_type()
         conf = {k: round(float(max(0.0, min(1.0, v))), 3) for k, v in self.conf.items()}
         for k in FIELD_NAMES:

@@ -272,6 +272,7 @@ class PageRegionReader:
             w.box = (wl + x0, wt + y0, wr + x0, wb + y0)
         lines = build_lines(twords, page=self.index, page_size=(W, H))
         _reread_words(img, lines)
+        lines = _drop_specks(lines)
         words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
         if not words:
             return None
@@ -428,6 +429,34 @@ def _lines_text(lines: list[Line]) -> str:
     return "\n".join(out).strip()
 
 
+def _drop_specks(lines: list[Line]) -> list[Line]:
+    """Remove "words" that are specks of scan noise: a one-character digit or sign
+    whose box is under a fifth of the line's median word height in both directions
+    cannot be a glyph of the line's text, yet Tesseract and the digit classifier read
+    such dots as ``๑`` or ``.`` (a stray ``๑`` after a subject). Thai letters are kept:
+    Tesseract sometimes gives a real final glyph (``ข์``) a degenerate box. The line's box is narrowed to the remaining words (its
+    height is kept); a line of specks only is dropped."""
+    out: list[Line] = []
+    for ln in lines:
+        if not ln.words:
+            continue
+        hs = sorted(w.box[3] - w.box[1] for w in ln.words)
+        ref = max(hs[len(hs) // 2], ln.height // 2 if len(hs) < 3 else 0, 1)
+        keep = [w for w in ln.words
+                if (w.box[2] - w.box[0]) > 0.2 * ref or (w.box[3] - w.box[1]) > 0.2 * ref
+                or len(w.text) > 1 or re.match(r"[\u0e01-\u0e4e]", w.text)]
+        if len(keep) == len(ln.words):
+            out.append(ln)
+            continue
+        if not keep:
+            continue
+        ln.words = keep
+        ln.text = " ".join(w.text for w in keep)
+        ln.box = (min(w.box[0] for w in keep), ln.box[1], max(w.box[2] for w in keep), ln.box[3])
+        out.append(ln)
+    return out
+
+
 def _ocr(gray: np.ndarray, dpi: float, lang: str, want_pdf: bool, index: int):
     from .tesseract import build_lines, run_page
 
@@ -435,7 +464,7 @@ def _ocr(gray: np.ndarray, dpi: float, lang: str, want_pdf: bool, index: int):
     _reread_page_digits(gray, tp)
     lines = build_lines(tp.words, page=index, page_size=(gray.shape[1], gray.shape[0]))
     _reread_words(gray, lines, only_unread=True)
-    return tp, lines
+    return tp, _drop_specks(lines)
 
 
 def _letters(text: str) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "be_year",
     "word_quality",
     "repair_marks",
+    "join_split_words",
 ]
 
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
@@ -361,19 +362,89 @@ def _unknown_letters(run: str) -> int:
     return bad
 
 
-def repair_marks(text: str) -> str:
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, int]:
+    """Word frequencies of the Thai National Corpus (bundled with PyThaiNLP)."""
+    try:
+        from pythainlp.corpus import tnc  # lazy
+
+        return {w: int(f) for w, f in tnc.word_freqs()}
+    except Exception:  # corpus missing: no frequency evidence
+        return {}
+
+
+def _tokens(run: str) -> list[str]:
+    from pythainlp.tokenize import word_tokenize
+
+    return word_tokenize(run, engine="newmm", keep_whitespace=False)
+
+
+@lru_cache(maxsize=4096)
+def _run_cost(run: str) -> tuple[int, float]:
+    """(unknown letters, cost) of a Thai run: each token costs 2 plus how rare it is
+    (7 − log10 of its corpus frequency, at least 0), so a reading made of fewer, more
+    common words is cheaper."""
+    import math
+
+    words = _dictionary()
+    freq = _frequencies()
+    bad = 0
+    cost = 0.0
+    for tok in _tokens(run):
+        if len(tok) < 2 or tok not in words:
+            bad += len(tok)
+            cost += 9.0
+            continue
+        cost += 2.0 + max(0.0, 7.0 - math.log10(freq.get(tok, 0) + 1))
+    return bad, cost
+
+
+#: How much cheaper (see :func:`_run_cost`) a mark edit must make a run of known words
+#: to be applied: about a 30-fold more frequent word (``เรือง`` → ``เรื่อง``,
+#: ``ที`` → ``ที่``) or two words becoming one (``มันคง`` → ``มั่นคง``).
+_REPAIR_MARGIN = 1.5
+
+_TONE_AA = re.compile("\u0e49\u0e32")  # ้า: how OCR often reads ำ (nikhahit read as ้)
+
+
+def _mark_edits(run: str, *, insert_only: bool = False):
+    """Every single mark edit of ``run``: insert ่ ้ ์ after a letter, and unless
+    ``insert_only`` swap a mark for a look-alike, delete a mark, or read ``้า`` as ``ำ``."""
+    for p, ch in enumerate(run):
+        if not insert_only:
+            for alt in _MARK_SUBS.get(ch, ""):
+                yield run[:p] + alt + run[p + 1:]
+            if ch in _MARKS:
+                yield run[:p] + run[p + 1:]
+        for mk in _MARK_INSERT:
+            yield run[:p + 1] + mk + run[p + 1:]
+    if not insert_only:
+        for m in _TONE_AA.finditer(run):
+            yield run[:m.start()] + _SARA_AM + run[m.end():]
+
+
+def repair_marks(text: str, *, names: bool = False) -> str:
     """Fix one dropped or wrong vowel/tone mark per Thai word run, using the dictionary.
 
     OCR often drops or swaps the small marks above and below Thai letters
-    (``ท้องถิน`` for ``ท้องถิ่น``, ``ประจำปิงบประมาณ`` for ``ประจำปีงบประมาณ``). For each
-    run of Thai letters that PyThaiNLP's ``newmm`` cannot cover with dictionary words,
-    every single edit of a mark — swapping ิ/ี/ึ/ื, ่/้, ุ/ู, ั/็, deleting a mark, or
-    inserting ่, ้ or ์ — is tried; the edit is applied only when it makes the whole run
-    dictionary words. Runs already made of known words, and runs no single edit fixes
-    (names, rare words), are left as they are.
+    (``ท้องถิน`` for ``ท้องถิ่น``, ``ประจำปิงบประมาณ`` for ``ประจำปีงบประมาณ``,
+    ``ผู้อ้านวยการ`` for ``ผู้อำนวยการ``). For each run of Thai letters, every single
+    edit of a mark — swapping ิ/ี/ึ/ื, ่/้, ุ/ู, ั/็, deleting a mark, inserting ่, ้ or
+    ์, reading ``้า`` as ``ำ`` — is tried:
+
+    * a run that PyThaiNLP's ``newmm`` cannot cover with dictionary words takes the
+      edit that makes it all dictionary words (the cheapest such edit);
+    * a run already made of dictionary words takes an edit only when the result is far
+      more likely by the Thai National Corpus frequencies (:data:`_REPAIR_MARGIN`):
+      ``เรืองร้องเรียน`` → ``เรื่องร้องเรียน``, ``ความมันคง`` → ``ความมั่นคง``.
+
+    Runs no single edit fixes (rare words) are left as they are.
 
     Args:
-        text: a short field value (subject, addressee, name, position).
+        text: a short field value (subject, addressee, position).
+        names: the text is a person's name: only a dropped mark is inserted
+            (``ศรีสวัสดิ`` → ``ศรีสวัสดิ์``); marks OCR read are kept, as names may
+            spell a word differently (``ปิติ``).
 
     Returns:
         The repaired text (normalised).
@@ -384,25 +455,61 @@ def repair_marks(text: str) -> str:
         run = m.group(0)
         if len(run) > 80:
             return run
-        bad = _unknown_letters(run)
-        if bad == 0:
-            return run
-        best = None
-        for p, ch in enumerate(run):
-            cands = []
-            for alt in _MARK_SUBS.get(ch, ""):
-                cands.append(run[:p] + alt + run[p + 1:])
-            if ch in _MARKS:
-                cands.append(run[:p] + run[p + 1:])
-            for mk in _MARK_INSERT:
-                cands.append(run[:p + 1] + mk + run[p + 1:])
-            for c in cands:
-                c = normalize(c)
-                if c != run and _unknown_letters(c) == 0:
-                    best = c
-                    break
-            if best:
-                break
-        return best or run
+        bad, cost = _run_cost(run)
+        best: tuple[float, str] | None = None
+        for c in _mark_edits(run, insert_only=names):
+            c = normalize(c)
+            if c == run:
+                continue
+            b2, c2 = _run_cost(c)
+            if b2 != 0:
+                continue
+            if bad == 0 and c2 > cost - _REPAIR_MARGIN:
+                continue
+            if best is None or c2 < best[0]:
+                best = (c2, c)
+        return best[1] if best else run
 
     return _THAI_RUN.sub(fix, t)
+
+
+#: How much cheaper (see :func:`_run_cost`) two runs of known words must be joined
+#: than apart for a space between them to be removed (``กระ ทรวง`` → ``กระทรวง``).
+_JOIN_MARGIN = 2.5
+
+
+def join_split_words(text: str) -> str:
+    """Remove spaces that OCR put inside a Thai word.
+
+    Tesseract inserts spaces between letters of one word (``ทุก ข์``, ``สำนักง านปลัด``).
+    A space between two Thai letters is removed when the two runs joined need fewer
+    letters outside the dictionary than apart, or make clearly fewer and more common
+    words (``กระ ทรวง`` → ``กระทรวง``); ``นายอำเภอ ทุกอำเภอ``, the same words either
+    way, keeps its space.
+
+    Args:
+        text: a short field value.
+
+    Returns:
+        The text with such spaces removed (normalised).
+    """
+    t = normalize(text or "")
+    parts = t.split(" ")
+    if len(parts) < 2:
+        return t
+    out = [parts[0]]
+    for part in parts[1:]:
+        prev = out[-1]
+        a = re.search(r"[\u0e01-\u0e4e]+$", prev)
+        b = re.match(r"[\u0e01-\u0e4e]+", part)
+        # not before an abbreviation (``พ.ศ.``) nor ฯ / ๆ
+        if a and b and not re.match(r"[\u0e01-\u0e4e]*[.\u0e2f\u0e46]", part):
+            sa, sb = a.group(0), b.group(0)
+            ua, ca = _run_cost(sa)
+            ub, cb = _run_cost(sb)
+            uj, cj = _run_cost(sa + sb)
+            if uj < ua + ub or (uj == ua + ub and cj < ca + cb - _JOIN_MARGIN):
+                out[-1] = prev + part
+                continue
+        out.append(part)
+    return " ".join(out)
