@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # the API docs' assets served locally: agency networks are often offline
     "django_tasks",
     "django_tasks_db",
     "saraban.core",
@@ -157,6 +158,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Saraban API",
     "DESCRIPTION": "ระบบสารบรรณอิเล็กทรอนิกส์ — intake, registration, routing and search of official letters.",
     "VERSION": "0.1.0",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Search backends, chosen like DATABASES (see saraban/search/backends).

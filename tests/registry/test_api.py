@@ -26,6 +26,8 @@ def test_openapi_schema_is_served(clerk_client):
     for path in ["/api/letters/intake", "/api/letters/{letter_id}/confirm", "/api/letters/{letter_id}/routes",
                  "/api/routes/{route_id}/acknowledge", "/api/search", "/api/inbox"]:
         assert path in paths
+    docs = clerk_client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower()  # assets served by the service itself
 
 
 def test_bad_upload_is_a_problem_document(clerk_client):
