@@ -422,6 +422,19 @@ def _repair_code(code: str) -> str | None:
     return cands.pop() if len(cands) == 1 else None
 
 
+def _fix_unit(printed: str) -> tuple[str, bool]:
+    """Drop the extra leading ๐ of a 5-digit unit code (``กค๐๐๔๐๕.๘`` → ``กค.๐๔๐๕.๘``).
+
+    Unit codes are four digits (two for the department, two for the division; dotted
+    sub-units after them: the correspondence regulation's appendix); OCR reads the dot
+    after the agency letters, or a speck, as one more ``๐``. Returns (text, changed)."""
+    m = re.match(r"^([ก-ฮ]{2})(\s*\.?\s*)([0๐])([0-9๐-๙]{4})(?=[./\s]|$)", printed)
+    if not m:
+        return printed, False
+    sep = m.group(2) or "."
+    return m.group(1) + sep + m.group(4) + printed[m.end():], True
+
+
 def _fix_agency_code(printed: str) -> tuple[str, bool]:
     """Repair the agency code at the start of a printed number; (text, changed)."""
     m = re.match(r"^([ก-ฮ])()([ก-ฮ])", printed)
@@ -555,6 +568,26 @@ def _find_month(words: list[Word]) -> tuple[int, int, int] | None:
                 break
             m = match_month(joined)
             if m is not None and (span > 1 or len(_skel(joined)) >= 2):
+                return i, i + span, m
+    # OCR reads the dots of an abbreviation as marks below (ุ ู) and adds stray marks
+    # (``ก.ุค.``, ``กุค``, ``กุย.`` for ก.ค. / ก.ย.): read ุ/ู as dots, drop the marks no
+    # abbreviation has (all but ิ ี), and match exactly; only between a day and a year
+    for i in range(len(words)):
+        for span in (1, 2, 3):
+            if i + span > len(words):
+                break
+            joined = "".join(w.text for w in words[i:i + span])
+            if len(_skel(joined)) > 3 or not re.search(r"[.\u0e38\u0e39]", joined):
+                continue
+            cand = re.sub(r"[\u0e38\u0e39]", ".", joined)
+            cand = re.sub(r"[\u0e31\u0e36\u0e37\u0e47-\u0e4e]", "", cand)
+            cand = re.sub(r"\.+", ".", cand)
+            if not re.fullmatch(r"[ก-ฮเ][\u0e34\u0e35]?\.?[ก-ฮ]\.?", cand):
+                continue
+            m = match_month(cand, max_distance=0)
+            before = i >= 1 and _only_digits(words[i - 1].text) is not None
+            after = i + span < len(words) and re.match(r"[0-9๐-๙]", words[i + span].text)
+            if m is not None and before and after:
                 return i, i + span, m
     return None
 
@@ -737,6 +770,12 @@ def _resolve_year(parts: _DateParts, ctx: _Ctx) -> tuple[int | None, float, bool
         return y is not None and lo <= y <= hi
 
     digits = _only_digits(w.text)
+    # two digits split off a longer word ("๒๕ออ" → "๒๕" + "ออ"): a damaged 4-digit
+    # year, not a 2-digit one
+    damaged = any(o is not w and 0 <= o.box[0] - w.box[2] <= 1 and o.box[1] == w.box[1]
+                  and not re.search(r"[0-9๐-๙]", o.text) for o in parts.words)
+    if digits and len(digits) == 2 and damaged:
+        digits = None
     conf = w.conf * (w.digit_conf if w.digit_conf is not None else 1.0)
     y = to_be(digits) if digits else None
     trusted = w.digit_conf is not None and w.digit_conf >= 0.9
@@ -745,6 +784,8 @@ def _resolve_year(parts: _DateParts, ctx: _Ctx) -> tuple[int | None, float, bool
     rr = _reread(parts.line, w, parts.words)
     if rr:
         d2 = _only_digits(rr[0])
+        if d2 and len(d2) == 2 and (damaged or len(_COMBINING_RE.sub("", w.text)) >= 4):
+            d2 = None  # "๒๕ออ": the re-read lost two glyphs; not a 2-digit year
         y2 = to_be(d2) if d2 else None
         if plausible(y2) and (rr[1] >= 0.9 or abs(y2 - ref) <= 15):
             return y2, 0.8 * rr[1], True
@@ -882,10 +923,49 @@ class _Extractor:
         known = found.order or prefix in AGENCY_CODES or _repair_code(prefix) is not None
         return (3.0 if known else 2.0), found, conf
 
+    # a token mixing digits and Thai letters (``๕ฒ`` for ``๙๙``, ``๐๐๑๗๕/๐๖อ๐``), other
+    # than the shapes numbers legitimately have: code + unit, unit + "/" + series
+    # letter, series letter + running number
+    _MIXED = re.compile(r"[0-9๐-๙][^\s]*[ก-ฮ]|[ก-ฮ][^\s]*[0-9๐-๙]")
+    _MIXED_OK = re.compile(r"^(?:[ก-ฮ]{2}\.?[0-9๐-๙.]+/?|[0-9๐-๙.]+/\s*[ก-ฮ]\.?|[0-9๐-๙]{4}[0-9๐-๙.]*[ก-ฮ]\.?"
+                           r"|[ก-ฮ]\.?[0-9๐-๙]+"
+                           r"|[ก-ฮ]{2}\.?[0-9๐-๙.]+/?[ก-ฮ]\.?)$")
+
+    def _reread_mixed(self, ln: Line) -> Line | None:
+        """The line with its number tokens that mix digits and Thai letters re-read as
+        digits by the classifier (:meth:`RegionReader.read_digits`), when it reads them
+        as digits and separators only with confidence ≥ 0.85; None when nothing
+        changed. Only the part before a "วันที่" is looked at."""
+        if ln.reader is None:
+            return None
+        out: list[Word] = []
+        changed = False
+        for w in ln.words:
+            if _skel(w.text) in ("วนท", "วนที") or _label_rest(w.text, "วันที่") is not None:
+                out.extend(ln.words[len(out):])
+                break
+            t = _COMBINING_RE.sub("", w.text)
+            if self._MIXED.search(t) and not self._MIXED_OK.match(t):
+                rr = _reread(ln, w, ln.words)
+                if (rr and rr[1] >= 0.85 and re.fullmatch(r"[0-9๐-๙][0-9๐-๙/.\s]*", rr[0].strip())
+                        and len(re.findall(r"[0-9๐-๙]", rr[0])) >= len(re.findall(r"[0-9๐-๙]", t))):
+                    out.append(Word(text=" ".join(rr[0].split()), box=w.box, conf=w.conf,
+                                    digit_conf=rr[1]))
+                    changed = True
+                    continue
+            out.append(w)
+        if not changed:
+            return None
+        return Line.from_words(out, page=ln.page, page_size=ln.page_size, source=ln.source,
+                               reader=ln.reader, para=ln.para)
+
     def best_number_line(self, ln: Line) -> Line:
         """The variant of a line holding a document number that parses best: the
         line, its Thai-only re-reading merged into its junk words, or the re-reading."""
         score, _, _ = self._number_in(ln, anywhere=True)
+        fixed = self._reread_mixed(ln) if score >= 2 else None
+        if fixed is not None and self._number_in(fixed, anywhere=True)[0] >= score:
+            return fixed
         if score >= 3 or not self._SLASH_NUM.search(fold_digits(ln.text)):
             return ln
         alt = self.alt(ln)
@@ -923,6 +1003,12 @@ class _Extractor:
                     s2, f2, c2 = self._number_in(alt)
                     if s2 > score:
                         score, found, conf = s2, f2, c2 * 0.85
+            if found is not None:
+                fixed = self._reread_mixed(ln)
+                if fixed is not None:
+                    s2, f2, c2 = self._number_in(fixed)
+                    if f2 is not None and s2 >= score:
+                        score, found, conf = s2, f2, c2
             if score > best[0]:
                 best = (score, found, conf)
             if score >= 3:
@@ -952,6 +1038,9 @@ class _Extractor:
         printed = found.printed
         if not found.order:
             printed, fixed = _fix_agency_code(printed)
+            if fixed:
+                conf *= 0.8
+            printed, fixed = _fix_unit(printed)
             if fixed:
                 conf *= 0.8
         self.fields["document_number"] = printed
@@ -1178,7 +1267,7 @@ class _Extractor:
                 d = dates[0][0] if dates else None
                 if d is not None and not (2500 <= d.year + 543 <= self.ctx.now_be + 1):
                     d = None
-                printed = found.printed if found.order else _fix_agency_code(found.printed)[0]
+                printed = found.printed if found.order else _fix_unit(_fix_agency_code(found.printed)[0])[0]
                 refs.append({"number": printed, "date": d.isoformat() if d else None})
             if refs:
                 self.fields["references"] = refs
@@ -1365,6 +1454,24 @@ class _Extractor:
     # -- issuing office ------------------------------------------------------------------------
     _ADDRESS = re.compile(r"^(ถนน|ถ\.|ตำบล|ต\.|แขวง|ซอย|ซ\.|หมู่|เลขที่|[0-9๐-๙])|[0-9๐-๙]{5}")
 
+    # a telephone number (9–10 digits, maybe spaced or hyphenated) with the misread
+    # "โทร." before it ("Ins. ๐ ๒๖๕๙ ๖๑๒๓")
+    _PHONE = re.compile(r"(?:\s+[^\s\u0e01-\u0e2e]{1,6})?\s*[0-9๐-๙](?:[\s\-]?[0-9๐-๙]){7,}.*$")
+
+    _NUM_SHAPE = re.compile(r"[0-9๐-๙][0-9๐-๙\s.]*/\s*(?:[ก-ฮ]\s*\.?\s*)?[0-9๐-๙]+")
+
+    @staticmethod
+    def _drop_lead_junk(text: str) -> str:
+        """Drop leading tokens of at most two characters with at most one Thai letter
+        and no vowel (a speck or the margin read as ``อ``, ``อ๐``, ``n``) before an
+        office name; not a letter split from its vowel (``ส ำนักงาน``)."""
+        toks = text.split()
+        while (len(toks) > 1 and re.fullmatch(r"[^\u0e30-\u0e4e]{1,2}", toks[0])
+               and len(re.findall(r"[\u0e01-\u0e2e]", toks[0])) <= 1
+               and not re.match(r"[\u0e30-\u0e3a\u0e47-\u0e4e]", toks[1])):
+            toks.pop(0)
+        return " ".join(toks)
+
     def office(self) -> None:
         """issuing_office: the memo's "ส่วนราชการ" value up to "โทร", or the office
         lines of an external letter's address block (before the street address)."""
@@ -1382,7 +1489,8 @@ class _Extractor:
                     value = _join_thai(value, t)
                     used.append(nxt)
             value = re.split(r"\s*โทร", value)[0]
-            value = _strip_leader(value)
+            value = self._PHONE.split(value)[0]
+            value = self._drop_lead_junk(_strip_leader(value))
             if value.count("(") > value.count(")"):
                 value = value.rstrip(" (") + (")" if "(" in value.rstrip(" (") else "")
             if value:
@@ -1398,9 +1506,11 @@ class _Extractor:
                 break
             if self._is_stamp_like(ln) or classify_urgency(t) or classify_secrecy(t):
                 continue
-            if re.match(r"^\s*ที[่]?[\s.…:]", t):
+            num_shape = self._NUM_SHAPE.search(t) if not block else None
+            if re.match(r"^\s*ที[่]?[\s.…:]", t) or num_shape is not None:
+                # the "ที่" line (its label may be garbled): keep what follows the number
                 found = parse_document_number(t)
-                tail = t[found.end:].strip() if found else ""
+                tail = t[found.end:].strip() if found else (t[num_shape.end():].strip() if num_shape else "")
                 if tail and not self._ADDRESS.search(tail):
                     block.append(tail)
                 continue
@@ -1413,7 +1523,7 @@ class _Extractor:
                 break
             if len(_skel(t)) < 3:
                 continue
-            block.append(t)
+            block.append(self._drop_lead_junk(t) if not block else t)
             used.append(ln)
             if len(block) >= 2:
                 break
@@ -1519,7 +1629,10 @@ class _Extractor:
         self.marks()
         for k in ("subject", "addressee", "signer_position", "issuing_office"):
             if isinstance(self.fields.get(k), str):
-                self.fields[k] = repair_marks(join_split_words(self.fields[k]))
+                # a lone Latin letter glued to Thai is OCR junk ("สงเคราะห์A")
+                v = re.sub(r"(?<=[\u0e01-\u0e4e])[A-Za-z](?![A-Za-z])", "", self.fields[k])
+                v = re.sub(r"(?<![A-Za-z])[A-Za-z](?=[\u0e01-\u0e4e])", "", v)
+                self.fields[k] = repair_marks(join_split_words(" ".join(v.split())))
         if isinstance(self.fields.get("signer_name"), str):
             self.fields["signer_name"] = repair_marks(self.fields["signer_name"], names=True)
         self.doc_type()

@@ -503,6 +503,9 @@ def join_split_words(text: str) -> str:
         a = re.search(r"[\u0e01-\u0e4e]+$", prev)
         b = re.match(r"[\u0e01-\u0e4e]+", part)
         # not before an abbreviation (``พ.ศ.``) nor ฯ / ๆ
+        if a and re.match(r"[\u0e30\u0e32\u0e33\u0e45]", part):
+            out[-1] = prev + part  # no word starts with ะ า ำ ๅ
+            continue
         if a and b and not re.match(r"[\u0e01-\u0e4e]*[.\u0e2f\u0e46]", part):
             sa, sb = a.group(0), b.group(0)
             ua, ca = _run_cost(sa)

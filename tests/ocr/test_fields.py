@@ -261,3 +261,83 @@ def test_external_letter_with_complaint_subject_is_not_a_complaint():
     rows[4] = "เรื่อง ระบบรับเรื่องร้องเรียนร้องทุกข์ของศูนย์ดำรงธรรม"
     fields, _ = extract_fields(lines_of(rows), today=TODAY)
     assert fields["document_type"] == "external"
+
+
+# -- generalisation fixes (rendered-letter failures) -------------------------------------
+
+P_MEMO = [
+    ("บันทึกข้อความ", {"left": 900, "height": 120}),
+    "ส่วนราชการ ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร Ins. ๐ ๒๖๕๙ ๖๑๒๓",
+    "ที่ พม ๐๒๐๑/ว ๗๘ วันที่ ๒ มกราคม ๒๕๖๘",
+    "เรื่อง รายงานผลการดำเนินงานเรืองร้องเรียนร้องทุก ข์",
+    "1เรียนผู้อำนวยการกองกลาง",
+    "ตามที่ ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร ได้ดำเนินการเรื่อง",
+    "ดังกล่าวมาแล้วนั้น จึงเรียนมาเพื่อโปรดทราบ",
+    ("(นายสมชาย ศรีสวัสดิ)", {"left": 1150}),
+    ("ผู้อ้านวยการศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร", {"left": 1000}),
+]
+
+
+def test_addressee_label_with_junk_ends_the_subject_and_marks_are_repaired():
+    fields, _ = extract_fields(lines_of(P_MEMO), today=TODAY)
+    # "1เรียน…" is the addressee line, not a continuation of the subject; เรือง (a rare
+    # word) becomes the common เรื่อง; the space OCR put inside ทุกข์ goes
+    assert fields["subject"] == "รายงานผลการดำเนินงานเรื่องร้องเรียนร้องทุกข์"
+    assert fields["addressee"] == "ผู้อำนวยการกองกลาง"
+    assert fields["issuing_office"] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร"  # phone cut
+    assert fields["signer_name"] == "นายสมชาย ศรีสวัสดิ์"       # a dropped mark restored
+    assert fields["signer_position"] == "ผู้อำนวยการศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร"
+
+
+@pytest.mark.parametrize("nxt", ["๑. ตรวจสอบการยื่นคำร้องผ่านระบบเป็นประจำทุกวัน",
+                                 "ตามที่ ศูนย์เทคโนโลยีสารสนเทศได้ดำเนินการ"])
+def test_subject_does_not_run_into_a_numbered_item_or_the_body(nxt):
+    rows = [r for r in MEMO if not (isinstance(r, str) and r.startswith(("เรียน", "ประมาณ")))]
+    k = next(i for i, r in enumerate(rows) if isinstance(r, str) and r.startswith("เรื่อง"))
+    rows[k] = "เรื่อง เปิดระบบการยื่นคำร้องขอรับการสงเคราะห์"
+    rows.insert(k + 1, nxt)
+    fields, _ = extract_fields(lines_of(rows), today=TODAY)
+    assert fields["subject"] == "เปิดระบบการยื่นคำร้องขอรับการสงเคราะห์"
+
+
+def test_label_tolerates_mark_errors_and_junk():
+    from ocr.fields import _label_rest, _which_label
+
+    assert _label_rest("เรืยนผู้อำนวยการ", "เรียน") == "ผู้อำนวยการ"
+    assert _label_rest("l เรียน ผู้อำนวยการ", "เรียน").strip() == "ผู้อำนวยการ"
+    assert _which_label("เรียบ ผู้อำนวยการ") == "addressee"
+    assert _which_label("เรือง ขอเชิญประชุม") == "subject"
+    assert _which_label("เรียบร้อยแล้ว") is None
+
+
+def test_extra_zero_in_unit_code_is_dropped():
+    rows = list(EXTERNAL)
+    rows[0] = "ที่ กค๐๐๔๐๕.๘/๘๐๘"
+    fields, _ = extract_fields(lines_of(rows), today=TODAY)
+    assert canonical_number(fields["document_number"]) == "กค04058/808"
+
+
+def test_letter_misread_in_running_number_is_reread_as_digits():
+    rows = list(MEMO)
+    rows[2] = "ที่ พม ๐๒๐๑/ว ๕ฒ วันที่ ๓ มกราคม ๒๕๖๘"
+    lines = lines_of(rows)
+    lines[2].reader = FakeReader(lines[2], {"๕ฒ": "๙๙"})
+    fields, _ = extract_fields(lines, today=TODAY)
+    assert canonical_number(fields["document_number"]) == "พม0201/ว99"
+
+
+@pytest.mark.parametrize("text, iso", [("๕ ก.ุค. ๒๕๖๘", "2025-07-05"), ("๒๑ กุค๒๕๖๗", "2024-07-21"),
+                                       ("๕ กุย. ๒๕๖๓", "2020-09-05")])
+def test_abbreviated_month_with_dots_read_as_marks(text, iso):
+    rows = list(EXTERNAL)
+    rows[3] = (text, {"left": 1300})
+    fields, _ = extract_fields(lines_of(rows), today=TODAY)
+    assert fields["document_date"] == iso
+
+
+def test_garbled_number_line_is_not_the_issuing_office():
+    rows = list(EXTERNAL)
+    rows[0] = "NUS ๐๕๐๕.๕/๓๒๐"
+    rows[1] = "อ ศาลากลางจังหวัดเชียงใหม่"
+    fields, _ = extract_fields(lines_of(rows), today=TODAY)
+    assert fields["issuing_office"] == "ศาลากลางจังหวัดเชียงใหม่"

@@ -147,3 +147,34 @@ def test_read_rejects_before_work(tmp_path):
     p.write_text("not a pdf")
     with pytest.raises(ocr.InputError):
         ocr.read(p)
+
+
+P_MEMO = """บันทึกข้อความ
+
+ส่วนราชการ ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร โทร. ๐ ๒๖๕๙ ๖๑๒๓
+
+ที่ พม ๐๒๐๑/ว ๙๙ วันที่ ๓ มกราคม ๒๕๖๘
+
+เรื่อง รายงานผลการดำเนินงานเรื่องร้องเรียนร้องทุกข์
+
+เรียน ผู้อำนวยการกองกลาง
+
+ตามที่ ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร ได้ดำเนินการเรื่องดังกล่าวมาแล้วนั้น บัดนี้ได้ดำเนินการเสร็จเรียบร้อยแล้ว จึงขอรายงานผลการดำเนินงานมาเพื่อโปรดทราบ
+
+จึงเรียนมาเพื่อโปรดทราบ
+
+
+(นายสมชาย ใจดี)
+ผู้อำนวยการศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร
+"""
+
+
+def test_read_memo_number_subject_addressee_generalise(tmp_path):
+    # a render where OCR read ๙๙ as "๕ฒ", dropped the mai ek of เรื่อง and split ทุกข์
+    pdf = render_letter(P_MEMO, tmp_path / "p.pdf", seed=2)
+    f = ocr.read(pdf, workers=1, searchable_pdf=False).fields
+    assert canonical_number(f["document_number"]) == "พม0201/ว99"
+    assert f["document_date"] == "2025-01-03"
+    assert f["subject"].replace(" ", "") == "รายงานผลการดำเนินงานเรื่องร้องเรียนร้องทุกข์"
+    assert f["addressee"] == "ผู้อำนวยการกองกลาง"
+    assert f["issuing_office"] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร"
