@@ -440,17 +440,14 @@ def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Regis
     InvalidInput for an unknown or unfitting register, or when no secret register exists.
     """
     if code:
-        from saraban.routing.models import Membership
-
-        register = Register.objects.filter(code=code, direction=Register.Direction.INCOMING).first()
+        register = Register.objects.filter(code=code, direction=Register.Direction.INCOMING,
+                                           desk_unit__agency_id=desk.agency_id).first()
         if register is None:
             raise InvalidInput(f"ไม่พบทะเบียนรหัส {code}", code="unknown_register")
         if register.is_secret != (secrecy != Secrecy.UNCLASSIFIED):
             raise InvalidInput("หนังสือลับต้องลงทะเบียนหนังสือลับเท่านั้น และทะเบียนหนังสือลับรับเฉพาะหนังสือลับ",
                                code="register_class_mismatch")
-        keeps = Membership.objects.filter(user=actor, unit=register.desk_unit,
-                                          role__in=[Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR]).exists()
-        if not keeps and not register.is_secret:
+        if not register.is_secret and not keeps_registry(actor, register.desk_unit_id):
             raise InvalidInput(f"ท่านไม่ได้เป็นเจ้าหน้าที่ของทะเบียน {register.name}", code="not_register_keeper")
         return register
     if secrecy != Secrecy.UNCLASSIFIED:

@@ -127,3 +127,19 @@ def test_too_long_fields_are_refused_clearly(people):
     with pytest.raises(InvalidInput) as error:
         services.register_without_file(actor=people["clerk"], fields={**FIELDS, "document_number": "๑" * 300})
     assert error.value.code == "too_long"
+
+
+def test_register_chosen_by_code(people):
+    clerk = people["clerk"]
+    first = services.register_without_file(actor=clerk, fields=FIELDS)
+    chosen = services.register_without_file(actor=clerk, fields={**FIELDS, "document_number": "x/9"},
+                                            register_code=first.register.code)
+    assert chosen.register == first.register and chosen.receive_number == first.receive_number + 1
+    with pytest.raises(InvalidInput) as mismatch:
+        services.register_without_file(actor=clerk, fields={**FIELDS, "document_number": "x/10"},
+                                       register_code=chosen.register.code.replace("-IN", "") + "-NOPE")
+    assert mismatch.value.code == "unknown_register"
+    with pytest.raises(InvalidInput) as secret_in_ordinary:
+        services.register_without_file(actor=clerk, fields={**FIELDS, "document_number": "x/11", "secrecy": "secret"},
+                                       register_code=first.register.code)
+    assert secret_in_ordinary.value.code == "register_class_mismatch"
