@@ -226,5 +226,6 @@ def letter_file(request, letter_id: int, role: str):
 @login_required
 def register_book(request):
     """The incoming register as the person may see it (newest first)."""
-    letters = selectors.registered_letters(viewer_for(request.user)).select_related("register")[:200]
+    letters = (selectors.registered_letters(viewer_for(request.user)).select_related("register")
+               .prefetch_related("routes__to_unit", "routes__to_user")[:200])
     return render(request, "registry/book.html", {"letters": letters})

@@ -77,3 +77,12 @@ def test_acknowledging_never_redirects_to_another_site(people):
     client.force_login(people["ict_staff"])
     response = client.post(f"/routes/{route.pk}/acknowledge/", {"next": "https://evil.example/"})
     assert response.status_code == 302 and response["Location"] == "/inbox/"
+
+
+def test_the_register_book_lists_entries_with_where_they_went(people):
+    letter = registered_letter(people["clerk"], subject="ขอรับการสนับสนุนงบประมาณ")
+    route_letter(actor=people["clerk"], letter_id=letter.pk, unit_codes=["OPS-ICT-SYS"])
+    client = Client()
+    client.force_login(people["clerk"])
+    page = client.get("/letters/book/").content.decode()
+    assert "ขอรับการสนับสนุนงบประมาณ" in page and "กพส." in page  # the unit, by its short name
