@@ -99,11 +99,12 @@ class EncryptedFile(BrokenFile):
 
 
 class ImageTooLarge(InputError):
-    """A page has more pixels than the limit (see :data:`ocr.preflight.MAX_PIXELS`)."""
+    """A page has more pixels than the limit (:data:`ocr.preflight.MAX_PIXELS`, 40 MP;
+    keep the figure in the message in step with it)."""
 
     code = "image_too_large"
     default_message = (
-        "ภาพมีขนาดใหญ่เกินไป (เกิน 80 ล้านพิกเซลต่อหน้า) "
+        "ภาพมีขนาดใหญ่เกินไป (เกิน 40 ล้านพิกเซลต่อหน้า) "
         "กรุณาสแกนใหม่ที่ความละเอียดไม่เกิน 300 dpi"
     )
 

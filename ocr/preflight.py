@@ -7,8 +7,8 @@ carrying an ASCII code and a Thai message for the person who sent the file.
 
 Limits (module constants, change them here):
 
-* :data:`MAX_PIXELS` = 80 megapixels per page (an A1 sheet at 300 dpi is ~70 MP; an A4
-  page at 300 dpi is 8.7 MP). A PDF page counts as its size rendered at
+* :data:`MAX_PIXELS` = 40 megapixels per page (an A4 page at 300 dpi is 8.7 MP, at
+  600 dpi 35 MP; an A2 sheet at 300 dpi 35 MP). A PDF page counts as its size rendered at
   :data:`RENDER_DPI`.
 * :data:`MAX_PAGES` = 200 pages per file.
 
@@ -38,7 +38,7 @@ from .errors import (
 __all__ = ["FileInfo", "preflight", "sniff", "MAX_PIXELS", "MAX_PAGES", "RENDER_DPI"]
 
 #: Largest page accepted, in pixels (width × height).
-MAX_PIXELS = 80_000_000
+MAX_PIXELS = 40_000_000
 #: Most pages accepted in one file.
 MAX_PAGES = 200
 #: Resolution PDF pages are rendered at for OCR (dots per inch).

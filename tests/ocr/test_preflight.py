@@ -94,6 +94,51 @@ def test_huge_png_is_rejected_fast(tmp_path):
     _assert_thai_message(exc.value)
 
 
+def test_a_50_megapixel_image_is_refused_and_a_600_dpi_a4_scan_is_not(tmp_path):
+    with pytest.raises(ImageTooLarge):
+        preflight(_png_header_only(tmp_path / "50mp.png", 8_000, 6_250))
+    assert preflight(_png_header_only(tmp_path / "a4-600dpi.png", 4_960, 7_016)).pages == 1
+
+
+def test_a_zip_bomb_png_is_refused_without_decoding(tmp_path):
+    """A few hundred kilobytes that would inflate to 2.5 GB of pixels."""
+    p = tmp_path / "bomb.png"
+    width = height = 50_000
+    row = b"\x00" + b"\x00" * width
+    compressor = zlib.compressobj(9)
+    data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
+
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    p.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+                  + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    t0 = time.perf_counter()
+    with pytest.raises(ImageTooLarge):
+        preflight(p)
+    assert time.perf_counter() - t0 < 0.5
+
+
+def test_a_pdf_whose_page_tree_loops_is_refused(tmp_path):
+    """/Pages lists itself among its kids: a reader that walks the tree never ends."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
+    body, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, obj in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    p = tmp_path / "loop.pdf"
+    p.write_bytes(bytes(body))
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as exc:
+        preflight(p)
+    assert time.perf_counter() - t0 < 2
+    _assert_thai_message(exc.value)
+
+
 def test_large_pdf_page_is_rejected(tmp_path):
     from pypdf import PdfWriter
 
