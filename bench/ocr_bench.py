@@ -261,8 +261,21 @@ LOADERS = {"real/rtarf": load_rtarf, "real/lines": load_lines, "letters": load_l
 
 # --------------------------------------------------------------------------- running
 
+def run_line_reader(path: Path) -> tuple[str, dict, float, list[str], str | None]:
+    """``ocr.read_line`` on one line image, in the shape of :func:`run_reader`."""
+    import ocr
+
+    t0 = time.perf_counter()
+    try:
+        text, _ = ocr.read_line(str(path))
+    except Exception as exc:
+        return "", {}, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}"
+    return text, {}, time.perf_counter() - t0, ["ocr"], None
+
+
 def run_item(item: dict, tmp: str) -> dict:
-    r_text, r_fields, r_time, sources, r_err = run_reader(item["path"])
+    reader = run_reader if item["kind"] == "pdf" else run_line_reader
+    r_text, r_fields, r_time, sources, r_err = reader(item["path"])
     if item["kind"] == "pdf":
         s_text, s_time, pages, s_err = run_stock_pdf(item["path"], tmp)
         pages = pages or pdf_pages(item["path"])
@@ -410,7 +423,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"OCR benchmark  {time.strftime('%Y-%m-%d %H:%M:%S %Z')}  corpus={corpus}")
     print(f"cores={cores}  {ver}  stock OMP_THREAD_LIMIT={STOCK_ENV.get('OMP_THREAD_LIMIT', 'unset')}"
-          f"  project: ocr.read(path, workers=1)  ratio = project / stock")
+          f"  project: ocr.read(path, workers=1) for pages, ocr.read_line for line images  ratio = project / stock")
     started = time.perf_counter()
     out: dict = {"sets": {}, "cores": cores}
     with tempfile.TemporaryDirectory(prefix="ocr-bench-") as tmp:

@@ -6,6 +6,7 @@ Public API::
     info = ocr.preflight(path)          # cheap checks, raises ocr.errors.InputError
     reading = ocr.read(path)            # -> ocr.Reading (pages, fields, searchable PDF)
     reading.to_dict()                   # the JSON object of ``python -m ocr``
+    text, conf = ocr.read_line(image)   # an image of one text line
 
 Modules: :mod:`ocr.thai` (normalisation, digits, numbers, dates), :mod:`ocr.fields`
 (header fields from lines), :mod:`ocr.pipeline` (``read``), :mod:`ocr.preflight`,
@@ -20,11 +21,11 @@ from __future__ import annotations
 
 from .errors import InputError, ReadError
 
-__all__ = ["read", "preflight", "Reading", "PageReading", "FileInfo", "InputError", "ReadError"]
+__all__ = ["read", "read_line", "preflight", "Reading", "PageReading", "FileInfo", "InputError", "ReadError"]
 
 
 def __getattr__(name: str):
-    if name in ("read", "Reading", "PageReading"):
+    if name in ("read", "read_line", "Reading", "PageReading"):
         from . import pipeline
 
         return getattr(pipeline, name)

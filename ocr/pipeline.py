@@ -39,7 +39,7 @@ from .pages import PageImage, deskew_angle, judge_text_layer, load_page, pdf_pag
 from .preflight import RENDER_DPI, FileInfo, preflight
 from .thai import normalize, word_quality
 
-__all__ = ["PageReading", "Reading", "read", "PAGE_SEPARATOR", "find_red_regions"]
+__all__ = ["PageReading", "Reading", "read", "read_line", "PAGE_SEPARATOR", "find_red_regions"]
 
 #: Separator between pages in :attr:`Reading.text`: a form feed on its own line, so
 #: ``text.split(PAGE_SEPARATOR)`` gives the pages back and plain-text tools see a page
@@ -286,6 +286,27 @@ class PageRegionReader:
             return "", 0.0
         dc = [w.digit_conf for w in ln.words if w.digit_conf is not None]
         return ln.text, ln.conf * (min(dc) if dc else 1.0)
+
+
+def read_line(path: str | os.PathLike[str], *, languages: str = "tha") -> tuple[str, float]:
+    """Read an image holding one line of text (a cut-out header line, a table cell).
+
+    The whole image is read as a single line (Tesseract ``--psm 7``), Thai only by
+    default so that Tesseract cannot answer in Latin letters, with its digits re-read by
+    the digit classifier and the same normalisation as :func:`read`. Returns
+    ``(text, confidence 0..1)``; ``("", 0.0)`` when nothing was read. Raises
+    :class:`ocr.errors.InputError` subclasses for files :func:`ocr.preflight` refuses
+    (a PDF is refused too: it is not a line image).
+    """
+    info = preflight(path)
+    if info.kind == "pdf":
+        from .errors import UnsupportedType
+
+        raise UnsupportedType(detail="read_line takes an image of one line, not a PDF")
+    reader = PageRegionReader(path=str(path), kind=info.kind, index=0, angle=0.0)
+    height, width = reader._image().shape[:2]
+    text, confidence = reader.read_text((0, 0, width, height), lang=languages, psm=7)
+    return normalize(text), confidence
 
 
 # --------------------------------------------------------------------------- red stamps

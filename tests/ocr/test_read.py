@@ -178,3 +178,14 @@ def test_read_memo_number_subject_addressee_generalise(tmp_path):
     assert f["subject"].replace(" ", "") == "รายงานผลการดำเนินงานเรื่องร้องเรียนร้องทุกข์"
     assert f["addressee"] == "ผู้อำนวยการกองกลาง"
     assert f["issuing_office"] == "ศูนย์เทคโนโลยีสารสนเทศและการสื่อสาร"
+
+
+def test_read_line_reads_a_rendered_line_with_thai_digits(tmp_path):
+    import ocr
+    from ocr.render import render_line
+
+    path = tmp_path / "line.png"
+    render_line("ที่ รบ ๐๐๑๘/๒๗๒๕๘ ลงวันที่ ๓๑ ตุลาคม ๒๕๖๒", noise=True, seed=4).save(path)
+    text, confidence = ocr.read_line(path)
+    assert "๐๐๑๘/๒๗๒๕๘" in text and "ตุลาคม" in text and "๒๕๖๒" in text
+    assert 0 < confidence <= 1
