@@ -616,7 +616,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     if dconf:
         conf *= 0.8 + 0.2 * (sum(dconf) / len(dconf))
     reading = PageReading(text=_lines_text(lines), confidence=round(conf, 3), source="ocr")
-    return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=tp.pdf,
+    overlay = _text_overlay(tp.pdf, lines, (g.shape[1], g.shape[0])) if tp.pdf else None
+    return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=overlay,
                        angle=angle, size_in=page.size_in, source_dpi=page.source_dpi,
                        colour=colour)
 
@@ -631,6 +632,47 @@ def _read_page_safe(path: str, kind: str, index: int, lang: str, want_pdf: bool)
 
 
 # --------------------------------------------------------------------------- searchable PDF
+
+def _text_overlay(tesseract_pdf: bytes, lines: list[Line], image_size: tuple[int, int]) -> bytes:
+    """Tesseract's text-only page with its text replaced by the corrected lines.
+
+    Tesseract writes one glyph cluster per "word" (``ศู น ย ์``) with its raw marks and
+    digits, which a PDF viewer cannot search. This keeps its page and its
+    ``GlyphLessFont`` (Identity-H, codes = Unicode, 500 units wide, identity
+    ToUnicode) and writes each corrected line as one invisible run (``3 Tr``) stretched
+    (``Tz``) over the line's box, so that searching and copying give the same text as
+    :attr:`Reading.text`. ``image_size`` is (width, height) in pixels of the image the
+    line boxes refer to. Returns the new page as PDF bytes.
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import DecodedStreamObject
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(tesseract_pdf)))
+    page = writer.pages[0]
+    fonts = page["/Resources"]["/Font"]
+    font = next(iter(fonts.keys()))
+    width_px, height_px = image_size
+    sx = float(page.mediabox.width) / max(width_px, 1)
+    sy = float(page.mediabox.height) / max(height_px, 1)
+    ops = []
+    for ln in lines:
+        text = " ".join(normalize(ln.text).split())
+        if not text:
+            continue
+        left, top, right, bottom = ln.box
+        size = max(1.0, (bottom - top) * sy)
+        natural = len(text) * size * 0.5  # DW 500/1000 em per code
+        stretch = 100.0 * max(1.0, (right - left) * sx) / natural
+        code = text.encode("utf-16-be").hex().upper()
+        ops.append(f"BT 3 Tr /{font[1:]} {size:.2f} Tf {stretch:.3f} Tz 1 0 0 1 {left * sx:.2f} "
+                   f"{(height_px - bottom) * sy:.2f} Tm <{code}> Tj ET")
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode("ascii"))
+    page.replace_contents(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
 
 def _image_page_pdf(path: str, kind: str, index: int, size_in: tuple[float, float]) -> bytes:
     """A one-page PDF showing image page ``index`` at its physical size.

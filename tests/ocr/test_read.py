@@ -89,7 +89,10 @@ def test_read_memo_pdf(memo_pdf):
 
     pdf = PdfReader(io.BytesIO(reading.searchable_pdf))
     assert len(pdf.pages) == 1
-    assert "แบบส" in pdf.pages[0].extract_text().replace(" ", "")
+    layer = pdf.pages[0].extract_text().replace(" ", "")
+    assert "แบบส" in layer
+    # searchable as the reader's corrected text: whole words, composed sara am
+    assert "แบบสำรวจความพึงพอใจ" in layer and "\u0e4d\u0e32" not in layer
     assert abs(float(pdf.pages[0].mediabox.width) - 595.3) < 2
 
     d = reading.to_dict()
