@@ -91,6 +91,8 @@ def _form_fields(post) -> dict:
 
 
 def _rows(letter: Letter | None, values) -> list[dict]:
+    """The form's fields: posted ``values`` first, else the letter's (a draft's suggested
+    secrecy, which is not applied until confirmed), each with its reading confidence."""
     rows = []
     confidence = letter.field_confidence if letter else {}
     for name, label, kind in FORM_FIELDS:
@@ -98,6 +100,8 @@ def _rows(letter: Letter | None, values) -> list[dict]:
             value = values.get(name)
         elif letter is not None:
             value = getattr(letter, name)
+            if name == "secrecy" and letter.status == Letter.Status.DRAFT:
+                value = letter.suggested.get("secrecy") or value  # suggested, for the clerk to decide
             if name == "references":
                 value = "\n".join(r.get("number", "") + (f" ลงวันที่ {r['date']}" if r.get("date") else "") for r in value)
             elif name == "enclosures":

@@ -86,5 +86,11 @@ def test_a_stamped_secret_is_suggested_and_confirmed_by_a_person(people, rendere
     from saraban.routing.selectors import viewer_for
 
     assert get_letter(viewer_for(clerk), draft.pk) == draft
+    from django.test import Client
+
+    page = Client()
+    page.force_login(clerk)
+    html = page.get(f"/letters/{draft.pk}/").content.decode()
+    assert '<option value="confidential" selected>' in html  # the suggestion, shown for the clerk to decide
     letter = services.confirm_letter(actor=clerk, letter_id=draft.pk)
     assert letter.secrecy == "confidential" and letter.register.is_secret
