@@ -59,6 +59,7 @@ _TONES = "\u0e48\u0e49\u0e4a\u0e4b"            # ่ ้ ๊ ๋
 _ABOVE_BELOW = "\u0e31\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u0e3a\u0e47"  # ั ิ ี ึ ื ุ ู ฺ ็
 _COMBINING = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"  # for a character class
 _NIKHAHIT = "\u0e4d"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SARA_AA = "\u0e32"
 _SARA_AM = "\u0e33"
 
@@ -68,6 +69,8 @@ def normalize(text: str) -> str:
 
     Steps, in order:
 
+    0. control characters other than tab, newline and carriage return become spaces
+       (a NUL from a broken text layer or a form must not reach a database);
     1. strip zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen);
     2. drop spaces and tabs that stand before a Thai combining mark, and a mark
        standing alone between spaces is glued to both neighbours (PDF text layers and
@@ -88,7 +91,7 @@ def normalize(text: str) -> str:
     """
     if not text:
         return ""
-    t = text.translate(_ZERO_WIDTH)
+    t = _CONTROL.sub(" ", text).translate(_ZERO_WIDTH)
     t = re.sub(rf"[ \t]+([{_COMBINING}]+)[ \t]+(?=[\u0e01-\u0e2e])", r"\1", t)
     t = re.sub(rf"[ \t]+(?=[{_COMBINING}])", "", t)
     # decomposed sara am, with an optional tone mark inside or before

@@ -7,6 +7,16 @@ from typing import Any
 from saraban.core.models import AuditEvent
 
 
+def record_classified_access(*, actor: Any, letter: Any, action: str = "letter.view", **data: Any) -> None:
+    """Log a view or download of ``letter`` when it is classified; nothing otherwise.
+
+    DOMAIN.md §2: every view and download of a classified letter is logged. ``letter``
+    is anything with ``pk`` and ``is_classified``; ``data`` says how (``via``, ``role``…).
+    """
+    if letter.is_classified:
+        record_event(actor=actor, action=action, target_type="letter", target_id=letter.pk, **data)
+
+
 def record_event(*, actor: Any, action: str, target_type: str, target_id: Any, **data: Any) -> AuditEvent:
     """Write one audit event and return it.
 

@@ -13,7 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saraban.core.audit import record_event
+from saraban.core.audit import record_classified_access
 from saraban.core.classes import DocumentType, Secrecy, Urgency
 from saraban.core.errors import InvalidInput
 from saraban.registry import selectors, services
@@ -135,9 +135,7 @@ class LetterDetailView(APIView):
     @extend_schema(responses=LetterSerializer)
     def get(self, request, letter_id: int):
         letter = selectors.get_letter(viewer_for(request.user), letter_id)
-        if letter.is_classified:
-            record_event(actor=request.user, action="letter.view", target_type="letter", target_id=letter.pk,
-                         via="api")
+        record_classified_access(actor=request.user, letter=letter, via="api")
         return Response(LetterSerializer(letter).data)
 
 
@@ -161,7 +159,5 @@ class LetterFileView(APIView):
     @extend_schema(responses={200: OpenApiResponse(description="the file")})
     def get(self, request, letter_id: int, role: str):
         file = selectors.get_letter_file(viewer_for(request.user), letter_id, role)
-        if file.letter.is_classified:
-            record_event(actor=request.user, action="letter.download", target_type="letter", target_id=letter_id,
-                         role=role)
+        record_classified_access(actor=request.user, letter=file.letter, action="letter.download", role=role)
         return FileResponse(file.file.open("rb"), content_type=file.mime, filename=file.original_name)

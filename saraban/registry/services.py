@@ -36,6 +36,7 @@ from saraban.core.errors import Conflict, InvalidInput, NotAllowed
 from saraban.registry.models import Letter, LetterFile, Register, RegisterCounter
 from saraban.registry.selectors import find_duplicate
 from saraban.registry.selectors import visible_letters as visible_to
+from saraban.search.services import index_on_commit
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,6 @@ TEXT_FIELDS = ("document_number", "subject", "addressee", "sender", "issuing_off
 FIELD_NAMES = TEXT_FIELDS + ("document_type", "document_date", "references", "enclosures", "urgency", "secrecy")
 
 _CHUNK = 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DuplicateLetter(Conflict):
@@ -221,7 +221,7 @@ def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
                      pages=[{"source": p.source, "confidence": round(p.confidence, 3)} for p in reading.pages],
                      suggested=_jsonable(suggested))
         if letter.status == Letter.Status.REGISTERED:  # confirmed before the reading ended
-            transaction.on_commit(lambda: _index(letter.pk))
+            index_on_commit(letter.pk)
     return letter
 
 
@@ -270,7 +270,7 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         if name in raw and raw[name] is not None:
-            out[name] = thai.normalize(" ".join(_CONTROL.sub(" ", str(raw[name])).split()))
+            out[name] = " ".join(thai.normalize(str(raw[name])).split())
             limit = Letter._meta.get_field(name).max_length
             if limit and len(out[name]) > limit:
                 raise InvalidInput(f"ช่อง {Letter._meta.get_field(name).verbose_name} ยาวเกิน {limit} ตัวอักษร",
@@ -420,13 +420,7 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
         suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
         confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}),
     )
-    transaction.on_commit(lambda: _index(letter.pk))
-
-
-def _index(letter_id: int) -> None:
-    from saraban.search.services import index_letter
-
-    index_letter(letter_id=letter_id)
+    index_on_commit(letter.pk)
 
 
 def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Register:

@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from saraban.core.audit import record_event
+from saraban.core.audit import record_classified_access
 from saraban.core.classes import DocumentType, Secrecy, Urgency
 from saraban.core.errors import DomainError, NotFound
 from saraban.core.models import AuditEvent
@@ -123,8 +123,7 @@ def letter_detail(request, letter_id: int):
         letter = selectors.get_letter(viewer, letter_id)
     except NotFound as exc:
         return _page_error(request, exc)
-    if letter.is_classified:
-        record_event(actor=request.user, action="letter.view", target_type="letter", target_id=letter.pk, via="page")
+    record_classified_access(actor=request.user, letter=letter, via="page")
     routes = letter.routes.select_related("to_unit", "to_user", "from_unit", "sent_by", "acknowledged_by")
     history = AuditEvent.objects.filter(target_type="letter", target_id=str(letter.pk)).select_related("actor")
     suggestions = suggest_units(subject=letter.subject, sender=letter.sender or letter.issuing_office) if letter.subject else []
@@ -182,9 +181,8 @@ def page_image(request, letter_id: int, page: int):
     except NotFound as exc:
         return _page_error(request, exc)
     image = _render_page(file, page)
-    if image is not None and file.letter.is_classified:
-        record_event(actor=request.user, action="letter.view", target_type="letter", target_id=letter_id,
-                     via="page_image", page=page)
+    if image is not None:
+        record_classified_access(actor=request.user, letter=file.letter, via="page_image", page=page)
     if image is None:
         return _page_error(request, NotFound("ไม่พบหน้านี้"))
     buffer = io.BytesIO()
@@ -222,8 +220,7 @@ def letter_file(request, letter_id: int, role: str):
         file = selectors.get_letter_file(viewer_for(request.user), letter_id, role)
     except NotFound as exc:
         return _page_error(request, exc)
-    if file.letter.is_classified:
-        record_event(actor=request.user, action="letter.download", target_type="letter", target_id=letter_id, role=role)
+    record_classified_access(actor=request.user, letter=file.letter, action="letter.download", role=role)
     return FileResponse(file.file.open("rb"), content_type=file.mime, filename=file.original_name)
 
 

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from saraban.core.audit import record_event
+from saraban.core.audit import record_classified_access
 from saraban.registry.selectors import get_letter
 from saraban.routing import selectors, services
 from saraban.routing.models import Route
@@ -54,9 +54,7 @@ class LetterRoutesView(APIView):
     @extend_schema(responses=RouteSerializer(many=True))
     def get(self, request, letter_id: int):
         letter = get_letter(selectors.viewer_for(request.user), letter_id)
-        if letter.is_classified:
-            record_event(actor=request.user, action="letter.view", target_type="letter", target_id=letter.pk,
-                         via="api_routes")
+        record_classified_access(actor=request.user, letter=letter, via="api_routes")
         routes = letter.routes.select_related("letter", "from_unit", "to_unit", "to_user", "sent_by", "acknowledged_by")
         return Response(RouteSerializer(routes, many=True).data)
 

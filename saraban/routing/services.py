@@ -13,6 +13,7 @@ from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry.models import Letter
 from saraban.routing.models import Agency, Route, Unit
 from saraban.routing.selectors import units_by_code, viewer_for
+from saraban.search.services import index_on_commit
 
 ORGANISATION_FILE = Path(__file__).resolve().parent / "data" / "organisation.json"
 
@@ -73,7 +74,7 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
         record_event(actor=actor, action="letter.route", target_type="letter", target_id=letter.pk,
                      to_units=[u.code for u in units], to_users=[p.username for p in people],
                      instruction=instruction.strip(), routes=[r.pk for r in routes])
-        transaction.on_commit(lambda: _reindex(letter.pk))
+        index_on_commit(letter.pk)
     return routes
 
 
@@ -103,12 +104,6 @@ def acknowledge_route(*, actor, route_id: int) -> Route:
         record_event(actor=actor, action="route.acknowledge", target_type="letter", target_id=route.letter_id,
                      route=route.pk, unit=route.to_unit.code if route.to_unit else None)
     return route
-
-
-def _reindex(letter_id: int) -> None:
-    from saraban.search.services import index_letter
-
-    index_letter(letter_id=letter_id)
 
 
 def load_organisation(*, path: Path = ORGANISATION_FILE, actor=None) -> dict[str, int]:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from ocr import thai
 
 _WORD = re.compile(r"[\w\u0E00-\u0E7F]", re.UNICODE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @functools.lru_cache(maxsize=1)
@@ -26,10 +24,9 @@ def _stopwords() -> frozenset[str]:
 
 
 def normalize(text: str) -> str:
-    """Normalise Thai text for matching: control characters dropped, NFC, sara am,
-    Thai digits → Arabic, lower case."""
-    text = _CONTROL.sub(" ", text or "")
-    return thai.fold_digits(thai.normalize(unicodedata.normalize("NFC", text))).lower()
+    """Normalise Thai text for matching: ``ocr.thai.normalize`` (control characters,
+    sara am, mark order, NFC), Thai digits → Arabic, lower case."""
+    return thai.fold_digits(thai.normalize(text or "")).lower()
 
 
 def tokenize(text: str, *, drop_stopwords: bool = False) -> list[str]:

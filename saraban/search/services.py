@@ -62,6 +62,13 @@ def index_letter(*, letter_id: int) -> bool:
         return False
 
 
+def index_on_commit(letter_id: int) -> None:
+    """Reindex ``letter_id`` once the current transaction commits (never inside it)."""
+    from django.db import transaction
+
+    transaction.on_commit(lambda: index_letter(letter_id=letter_id))
+
+
 def reindex_all() -> int:
     """Rebuild the whole index from the database; returns the number of letters indexed."""
     from saraban.registry.models import Letter

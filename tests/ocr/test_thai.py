@@ -112,3 +112,7 @@ def test_repair_marks_restores_one_dropped_mark():
     assert repair_marks("กรมส่งเสริมการปกครองท้องถิน") == "กรมส่งเสริมการปกครองท้องถิ่น"
     assert repair_marks("ประจำปิงบประมาณ") == "ประจำปีงบประมาณ"
     assert repair_marks("นายอำเภอ ทุกอำเภอ") == "นายอำเภอ ทุกอำเภอ"
+
+
+def test_normalize_turns_control_characters_into_spaces():
+    assert normalize("ก\x00ข\x1fค\nง\tจ") == "ก ข ค\nง\tจ"

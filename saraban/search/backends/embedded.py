@@ -131,7 +131,7 @@ def snippet(body: str, terms: list[str]) -> str:
     folded = normalize(body)
     if len(folded) != len(body):  # normalisation changed lengths: search in the folded copy only
         body = folded
-    positions = [folded.find(t) for t in terms if t and folded.find(t) >= 0]
+    positions = [p for p in (folded.find(t) for t in terms if t) if p >= 0]
     start = max(0, min(positions) - 40) if positions else 0
     text = " ".join(body[start: start + SNIPPET_CHARS].split())
     return ("…" if start else "") + text + ("…" if start + SNIPPET_CHARS < len(body) else "")
