@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import struct
 import time
 import zlib
 
@@ -18,16 +17,12 @@ from ocr.errors import (
     UnsupportedType,
 )
 from ocr.preflight import MAX_PAGES, preflight
+from tests.hostile import png_bytes, png_header_only
 
 
 def _png_header_only(path, width, height):
-    """A PNG whose header claims width × height (8-bit grey) with almost no pixel data."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
-                     + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    """Write a PNG that claims width × height with almost no pixel data; returns ``path``."""
+    path.write_bytes(png_header_only(width, height))
     return path
 
 
@@ -108,11 +103,7 @@ def test_a_zip_bomb_png_is_refused_without_decoding(tmp_path):
     compressor = zlib.compressobj(9)
     data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
 
-    def chunk(kind, payload):
-        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
-
-    p.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-                  + chunk(b"IDAT", data) + chunk(b"IEND", b""))
+    p.write_bytes(png_bytes(width, height, data))
     t0 = time.perf_counter()
     with pytest.raises(ImageTooLarge):
         preflight(p)

@@ -3,33 +3,22 @@
 from __future__ import annotations
 
 import io
-import struct
 import time
-import zlib
 
 import pytest
 
 from saraban.core.errors import InvalidInput
 from saraban.registry import services
 from saraban.registry.models import Letter, LetterFile
+from tests.hostile import png_header_only
 
 pytestmark = pytest.mark.django_db
-
-
-def _png_header(width: int, height: int) -> bytes:
-    """A PNG whose header claims width × height (pixels not all present)."""
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    chunk = b"IHDR" + ihdr
-    data = zlib.compress(b"\x00" * 1000)
-    idat = b"IDAT" + data
-    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
-            + struct.pack(">I", len(data)) + idat + struct.pack(">I", zlib.crc32(idat)))
 
 
 BAD_FILES = {
     "empty": b"",
     "broken_pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nthis is not a pdf\n%%EOF",
-    "huge_image": _png_header(20000, 20000),
+    "huge_image": png_header_only(20000, 20000),
     "wrong_type": b"PK\x03\x04 a zip file, not a letter" + b"\x00" * 100,
 }
 
