@@ -683,9 +683,13 @@ def _hybrid_junk(orig: Line, alt: Line) -> Line | None:
             out.append(w)
     if not changed:
         return None
-    out.sort(key=lambda w: w.box[0])
-    return Line.from_words(out, page=orig.page, page_size=orig.page_size, source=orig.source,
-                           reader=orig.reader, para=orig.para)
+    return _with_words(orig, out)
+
+
+def _with_words(orig: Line, words: list[Word]) -> Line:
+    """A line like ``orig`` (page, source, reader, paragraph) made of ``words``, left to right."""
+    return Line.from_words(sorted(words, key=lambda w: w.box[0]), page=orig.page, page_size=orig.page_size,
+                           source=orig.source, reader=orig.reader, para=orig.para)
 
 
 def _hybrid_month(orig: Line, alt: Line) -> Line | None:
@@ -714,9 +718,7 @@ def _hybrid_month(orig: Line, alt: Line) -> Line | None:
         out.append(w)
     if not placed:
         return None
-    out.sort(key=lambda w: w.box[0])
-    return Line.from_words(out, page=orig.page, page_size=orig.page_size, source=orig.source,
-                           reader=orig.reader, para=orig.para)
+    return _with_words(orig, out)
 
 
 def _resolve_day(parts: _DateParts, ctx: _Ctx, year_ce: int | None) -> tuple[int | None, float, bool]:
