@@ -35,7 +35,8 @@ import numpy as np
 
 from .errors import OcrError, ReadError
 from .fields import FIELD_NAMES, Box, Line, Word, extract_fields, widen_box
-from .pages import PageImage, deskew_angle, judge_text_layer, load_page, pdf_page_text, rotate, to_gray
+from .pages import (PageImage, deskew_angle, judge_text_layer, load_page, pdf_page_text,
+                    remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, FileInfo, preflight
 from .thai import normalize, word_quality
 
@@ -227,7 +228,7 @@ class PageRegionReader:
         img = _PAGE_CACHE.get(key)
         if img is None:
             page = load_page(self.path, self.kind, self.index)
-            img = rotate(to_gray(page.rgb), self.angle)
+            img = remove_leaders_and_rules(rotate(to_gray(page.rgb), self.angle), dpi=page.dpi)
             _cache_put(key, img)
         return img
 
@@ -594,7 +595,7 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
         gray[_red_mask(rgb, dilate=3) > 0] = 255
     del rgb
     angle = deskew_angle(gray)
-    g = rotate(gray, angle)
+    g = remove_leaders_and_rules(rotate(gray, angle), dpi=page.dpi)
     tp, lines = _ocr(g, page.dpi, lang, want_pdf, index)
     quality = word_quality(tp.text)
     if tp.mean_conf < 0.6 and quality < 0.5:
