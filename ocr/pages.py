@@ -34,6 +34,7 @@ __all__ = [
     "remove_leaders_and_rules",
     "pdf_page_text",
     "judge_text_layer",
+    "repair_sara_am",
 ]
 
 #: Images below this resolution are upscaled to RENDER_DPI for OCR.
@@ -333,24 +334,36 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
         s = RENDER_DPI / 72.0
         runs: list[TextRun] = []
         if len(raw) == n:
+            chars: list[tuple[str, tuple[float, float, float, float] | None]] = []
+            for i, ch in enumerate(raw):
+                box = None
+                if not ch.isspace():
+                    try:
+                        l, b, r, t = tp.get_charbox(i)
+                        box = (l, b, r, t) if r > l and t > b else None
+                    except Exception:
+                        box = None
+                chars.append((ch, box))
+            chars = repair_sara_am(chars)
+            text = "".join(c for c, _ in chars).replace("\r\n", "\n").replace("\r", "\n")
             line_no = 0
             cur: list[tuple[str, tuple[float, float, float, float] | None]] = []
 
             def flush_word() -> None:
-                chars = "".join(c for c, _ in cur)
+                word = "".join(c for c, _ in cur)
                 boxes = [b for _, b in cur if b is not None]
-                if chars.strip() and boxes:
+                if word.strip() and boxes:
                     l = min(b[0] for b in boxes)
                     bt = min(b[1] for b in boxes)
                     r = max(b[2] for b in boxes)
                     t = max(b[3] for b in boxes)
-                    runs.append(TextRun(text=chars, box=(int(l * s), int((h_pt - t) * s),
-                                                         int(math.ceil(r * s)),
-                                                         int(math.ceil((h_pt - bt) * s))),
+                    runs.append(TextRun(text=word, box=(int(l * s), int((h_pt - t) * s),
+                                                        int(math.ceil(r * s)),
+                                                        int(math.ceil((h_pt - bt) * s))),
                                         line=line_no))
                 cur.clear()
 
-            for i, ch in enumerate(raw):
+            for ch, box in chars:
                 if ch in "\r\n":
                     flush_word()
                     if ch == "\n":
@@ -359,11 +372,6 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
                 if ch.isspace():
                     flush_word()
                     continue
-                try:
-                    l, b, r, t = tp.get_charbox(i)
-                    box = (l, b, r, t) if r > l and t > b else None
-                except Exception:
-                    box = None
                 cur.append((ch, box))
             flush_word()
         return text, runs, rotation
@@ -371,6 +379,61 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
         raise BrokenFile(detail=f"text layer of page {index + 1}: {exc}") from exc
     finally:
         pdf.close()
+
+
+_THAI_CONSONANT_OR_MARK = re.compile(r"[\u0e01-\u0e2e\u0e31\u0e34-\u0e3a\u0e47-\u0e4c]")
+
+
+def repair_sara_am(chars: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Undo the sara-am mojibake of Thai PDFs whose font has a broken ToUnicode map.
+
+    Word processors embedding a TH Sarabun-family font often map the glyph of sara aa
+    (``า``) to sara am (``ำ``) and drop the nikhahit of a real sara am to a space, so
+    the text layer says ``ทหำร`` for ``ทหาร`` and ``น ำเสนอ`` or ``ล าดับ`` for
+    ``นำเสนอ``/``ลำดับ``. Thai spelling never puts ``า``/``ำ`` after a space, so:
+
+    1. a Thai consonant or mark, a space, then ``า`` or ``ำ`` → the consonant and ``ำ``
+       (the space and the vowel become one ``ำ`` that keeps the vowel's box);
+    2. on each line, every other ``ำ`` becomes ``า`` when that raises the share of the
+       line's Thai letters in dictionary words (:func:`ocr.thai.word_quality`) — a line
+       of a correctly mapped font keeps its ``ำ``.
+
+    Args:
+        chars: the page's characters in reading order, each ``(char, box or None)``.
+
+    Returns:
+        A new list in the same shape (one entry shorter per joined space). Pages
+        without the pattern come back equal.
+    """
+    from .thai import word_quality
+
+    joined: list[tuple[str, object]] = []
+    restored: set[int] = set()
+    i = 0
+    while i < len(chars):
+        ch, box = chars[i]
+        if (ch == " " and joined and i + 1 < len(chars) and chars[i + 1][0] in "\u0e32\u0e33"
+                and _THAI_CONSONANT_OR_MARK.match(joined[-1][0])):
+            restored.add(len(joined))
+            joined.append(("\u0e33", chars[i + 1][1]))
+            i += 2
+            continue
+        joined.append((ch, box))
+        i += 1
+    if not any(c == "\u0e33" for k, (c, _) in enumerate(joined) if k not in restored):
+        return joined
+    out = list(joined)
+    start = 0
+    for end in [k for k, (c, _) in enumerate(joined) if c == "\n"] + [len(joined)]:
+        cand = [k for k in range(start, end) if joined[k][0] == "\u0e33" and k not in restored]
+        if cand:
+            line = "".join(c for c, _ in joined[start:end])
+            alt = "".join("\u0e32" if k in cand else joined[k][0] for k in range(start, end))
+            if word_quality(alt) > word_quality(line):
+                for k in cand:
+                    out[k] = ("\u0e32", joined[k][1])
+        start = end + 1
+    return out
 
 
 _GARBAGE = re.compile(r"\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]|[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -500,9 +500,12 @@ def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
 
     Tesseract's layout analysis sometimes cuts the first letters of a line — a
     consonant with stacked marks such as ``ผู้`` — into a separate "line" of junk
-    (``Yo``, ``ขบ``) that overlaps the real one. A short line (≤ 6 characters) lying
-    mostly within the height of a neighbouring line and touching it sideways is
-    merged: the union of both boxes is read again as one line (psm 7).
+    (``Yo``, ``ขบ``) that overlaps the real one, and cuts the upper vowels and tone
+    marks of a large bold line (the ``บันทึกข้อความ`` title) into a flat line of junk
+    just above it (``aw ce 9/`` over ``บนทกขอความ``). A short line (≤ 6 characters)
+    lying mostly within the height of a neighbouring line and touching it sideways, or
+    lower than two thirds of a line's height and sitting on top of it, is merged: the
+    union of both boxes is read again as one line (psm 7).
 
     Returns the new list of lines (order kept; at most ``limit`` merges).
     """
@@ -519,13 +522,17 @@ def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
             if j == i or len(re.sub(r"\s", "", b.text)) <= len(re.sub(r"\s", "", a.text)):
                 continue
             ov = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-            if ov < 0.4 * min(a.height, b.height):
-                continue
             hgap = max(a.box[0] - b.box[2], b.box[0] - a.box[2])
-            if hgap > 1.5 * b.height:
-                continue
-            partner = j
-            break
+            if ov >= 0.4 * min(a.height, b.height) and hgap <= 1.5 * b.height:
+                partner = j
+                break
+            # the upper marks of a large bold line (a memo's title) cut off as a
+            # flat line of their own just above it
+            hov = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+            if (a.height < 0.7 * b.height and a.box[3] <= b.box[1] + 0.5 * b.height
+                    and b.box[1] - a.box[3] < 0.5 * b.height and hov >= 0.5 * (a.box[2] - a.box[0])):
+                partner = j
+                break
         if partner is None:
             i += 1
             continue
@@ -544,6 +551,209 @@ def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
         out[partner] = new
         del out[i]
     return out
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.,:;!?()-]*")
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Dark pixels (text ink) of a grayscale page: below Otsu's threshold, at most 200."""
+    import cv2
+
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return gray < min(t, 200)
+
+
+def _echoes_layer(new: Line, lines: list[Line], lh: int) -> bool:
+    """Whether a reading of uncovered ink only repeats layer words next to it.
+
+    A scanner's word boxes are often shifted by 10–25 px, so the edge of a word can lie
+    outside its box and read again as ``ด้วย`` beside ``ด้วย``. The reading is an echo
+    when at least 60 % of its characters (marks included, spaces and punctuation not)
+    form one run inside the text of the
+    layer words that share its height and lie within three line heights sideways.
+    """
+    from difflib import SequenceMatcher
+
+    body = re.sub(r"[\s.,:;()/-]", "", new.text)
+    if not body:
+        return True
+    near = []
+    for ln in lines:
+        ov = min(new.box[3], ln.box[3]) - max(new.box[1], ln.box[1])
+        if ov < 0.3 * min(new.height, ln.height):
+            continue
+        for w in ln.words:
+            if w.box[2] >= new.box[0] - 3 * lh and w.box[0] <= new.box[2] + 3 * lh:
+                near.append((w.box[0], w.text))
+    if not near:
+        return False
+    around = re.sub(r"[\s.,:;()/-]", "", "".join(t for _, t in sorted(near)))
+    m = SequenceMatcher(None, body, around, autojunk=False).find_longest_match(
+        0, len(body), 0, len(around))
+    return m.size >= 0.6 * len(body)
+
+
+def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
+                     reader: "PageRegionReader", lang: str, *,
+                     limit: int = 16) -> tuple[list[Line], bool]:
+    """Check a PDF text layer against what the page shows, and read what it lacks.
+
+    A text layer can say what the page does not show, and miss what it does:
+
+    * **invisible words** (text drawn in white, clipped or covered: a drafting block
+      left in a born-digital memo) have no ink under their box (under 1 % dark pixels
+      in the box grown by 4 px): dropped;
+    * **Latin junk** — a scanner's OCR reading a stamped or handwritten Thai number as
+      ``Any on Go`` — is a run of Latin-only words on a line with at least as many
+      Thai letters: the run's region is OCR'd (``lang``, digits re-read) and replaces
+      it when that reading is mostly Thai letters or digits with confidence ≥ 0.6
+      (real English such as ``QR Code`` reads back in Latin letters and stays);
+    * **ink with no text** — a number or date written or stamped on the printout, a
+      line the scanner's OCR skipped — is found as line-sized blobs of ink (leaders
+      and rules already removed from ``gray``) outside every word box grown by 10 px;
+      each is OCR'd as one line and kept when it reads with confidence ≥ 0.7 and is
+      Thai or digits, not scribble (signatures and emblems read as low-confidence
+      junk). New words join the layer line they share most of their height with, in
+      left-to-right order (a scanner's boxes sit up to a third of a line off), or
+      form a line of their own.
+
+    Args:
+        gray: the page at 300 dpi, grayscale, red stamp ink whitened, dotted leaders and
+            rules removed, in the layer's coordinates.
+        shown: H × W bool, all the ink the page shows (red included, :func:`_ink` of
+            the plain grayscale page): what makes a word visible.
+        lines: the layer's lines (:func:`_lines_from_runs`).
+        reader: re-reads regions of this page.
+        lang: Tesseract languages for Latin-junk regions.
+        limit: at most this many regions are OCR'd.
+
+    Returns:
+        ``(lines, changed)``: the lines in top-to-bottom order, and whether any word
+        was dropped, replaced or added.
+    """
+    import cv2
+
+    H, W = gray.shape[:2]
+    ink = _ink(gray)
+    changed = False
+    kept: list[Line] = []
+    for ln in lines:
+        words = []
+        for w in ln.words:
+            l, t, r, b = w.box
+            crop = shown[max(0, t - 4):min(H, b + 4), max(0, l - 4):min(W, r + 4)]
+            if crop.size and crop.mean() < 0.01:
+                changed = True
+                continue
+            words.append(w)
+        if words:
+            if len(words) != len(ln.words):
+                ln = Line.from_words(words, page=ln.page, page_size=ln.page_size,
+                                     source=ln.source, reader=ln.reader, para=ln.para)
+            kept.append(ln)
+    lines = kept
+    reads = 0
+
+    # Latin junk on Thai lines
+    for k, ln in enumerate(lines):
+        thai = sum(len(_THAI_LETTER.findall(w.text)) for w in ln.words)
+        latin = [i for i, w in enumerate(ln.words) if _LATIN_WORD.fullmatch(w.text)]
+        if not latin or thai < sum(len(ln.words[i].text) for i in latin):
+            continue
+        runs: list[list[int]] = []
+        for i in latin:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        words = list(ln.words)
+        for run in runs:
+            if reads >= limit:
+                break
+            box = (min(words[i].box[0] for i in run), ln.box[1],
+                   max(words[i].box[2] for i in run), ln.box[3])
+            reads += 1
+            try:
+                new = reader.read_line(box, lang=lang, psm=7)
+            except OcrError:
+                new = None
+            # real English (``QR Code``) reads back as Latin letters
+            if (new is None or new.conf < 0.6
+                    or len(_THAI_LETTER.findall(new.text)) + len(_HAS_DIGIT.findall(new.text))
+                    < len(re.findall(r"[A-Za-z]", new.text))):
+                continue
+            for i in run:
+                words[i] = None
+            words[run[0]] = new.words
+            changed = True
+        flat = []
+        for w in words:
+            if isinstance(w, list):
+                flat.extend(w)
+            elif w is not None:
+                flat.append(w)
+        if len(flat) != len(ln.words) or any(a is not b for a, b in zip(flat, ln.words)):
+            lines[k] = Line.from_words(flat, page=ln.page, page_size=ln.page_size,
+                                       source=ln.source, reader=ln.reader, para=ln.para)
+
+    # ink with no text
+    if lines:
+        heights = sorted(ln.height for ln in lines)
+        lh = max(20, heights[len(heights) // 2])
+        free = ink.astype(np.uint8)
+        for ln in lines:
+            for w in ln.words:
+                l, t, r, b = w.box
+                free[max(0, t - 10):min(H, b + 10), max(0, l - 10):min(W, r + 10)] = 0
+        free = cv2.morphologyEx(free, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
+        blobs = cv2.dilate(free, cv2.getStructuringElement(cv2.MORPH_RECT, (max(9, lh), max(3, lh // 6))))
+        n, _, st, _ = cv2.connectedComponentsWithStats(blobs, connectivity=8)
+        cands = []
+        for j in range(1, n):
+            x, y, w, h, _ = st[j]
+            if not (0.5 * lh <= h <= 2.2 * lh and w >= 0.8 * lh):
+                continue
+            fill = free[y:y + h, x:x + w].mean()
+            if fill < 0.02:
+                continue
+            cands.append((x, y, x + w, y + h))
+        cands.sort(key=lambda b: (b[1], b[0]))
+        for box in cands:
+            if reads >= limit:
+                break
+            reads += 1
+            try:
+                new = reader.read_line(box, lang="tha", psm=7)
+            except OcrError:
+                new = None
+            if new is None or new.conf < 0.7:
+                continue
+            body = re.sub(r"\s", "", new.text)
+            if len(re.findall(r"[\u0e01-\u0e4e0-9๐-๙]", body)) < max(1, 0.8 * len(body)):
+                continue
+            cy0, cy1 = new.box[1], new.box[3]
+            best, best_ov = None, 0.0
+            for k, ln in enumerate(lines):
+                ov = min(cy1, ln.box[3]) - max(cy0, ln.box[1])
+                frac = ov / max(1, min(cy1 - cy0, ln.height))
+                if frac > best_ov:
+                    best, best_ov = k, frac
+            if _echoes_layer(new, lines, lh):
+                continue
+            changed = True
+            if best is not None and best_ov >= 0.3:
+                ln = lines[best]
+                words = sorted(ln.words + new.words, key=lambda w: w.box[0])
+                lines[best] = Line.from_words(words, page=ln.page, page_size=ln.page_size,
+                                              source=ln.source, reader=ln.reader, para=ln.para)
+            else:
+                new.source = "ocr"
+                new.para = -1 - len(lines)
+                lines.append(new)
+    lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
+    return lines, changed
 
 
 def _osd_rotation(gray: np.ndarray) -> int:
@@ -579,10 +789,22 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     if text_layer is not None:
         text, runs, score = text_layer
         lines = _lines_from_runs(runs, index, (W, H))
-        # text layers can be wrong too (a scanner's OCR): let field repair re-read
+        # text layers can be wrong too (a scanner's OCR): check them against the ink,
+        # and let field repair re-read
+        gray = to_gray(rgb)
+        shown = _ink(gray)
+        if colour:
+            gray[_red_mask(rgb, dilate=3) > 0] = 255
+        gray = remove_leaders_and_rules(gray, dpi=page.dpi)
+        _cache_put((path, kind, index, 0.0), gray)
         reader = PageRegionReader(path=path, kind=kind, index=index, angle=0.0)
         for ln in lines:
             ln.reader = reader
+        lines, changed = _reconcile_layer(gray, shown, lines, reader, lang)
+        for ln in lines:
+            ln.reader = reader
+        if changed:
+            text = _lines_text(lines)
         reading = PageReading(text=normalize(text).strip(), confidence=round(score, 3),
                               source="text_layer")
         return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=None,
