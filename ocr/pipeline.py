@@ -129,6 +129,8 @@ def _crop(gray: np.ndarray, box: Box, pad: int = 6) -> np.ndarray:
 
 _NUMBER_ONLY = re.compile(r"[0-9๐-๙/.,:\-()]+")
 _LATIN_JUNK = re.compile(r"[A-Za-z()\[\]{}|!:;'\"`~^_=+*<>?.,/-]{1,6}")
+#: a short dotted leader (``.....`` of a form's blank) is punctuation, never a number
+_LEADER = re.compile(r"[.,:\-–_]+")
 
 
 def _plausible_number_read(num: str, tesseract_text: str) -> bool:
@@ -172,7 +174,8 @@ def _reread_words(gray: np.ndarray, lines: list[Line], *, only_unread: bool = Fa
     width = gray.shape[1]
     for ln in lines:
         for i, w in enumerate(ln.words):
-            if not _HAS_DIGIT.search(w.text) and not _LATIN_JUNK.fullmatch(w.text):
+            if not _HAS_DIGIT.search(w.text) and (not _LATIN_JUNK.fullmatch(w.text)
+                                                  or _LEADER.fullmatch(w.text)):
                 continue
             if only_unread and w.digit_conf is not None and w.digit_conf > 0.0:
                 continue
@@ -393,6 +396,30 @@ def _read_stamps(rgb: np.ndarray, page: int, lang: str) -> list[Line]:
         ln.text = text
         lines.append(ln)
     return lines
+
+
+def _with_stamps(lines: list[Line], stamps: list[Line], *, known: str = "") -> list[Line]:
+    """The page's lines with the legible stamps put where they stand, for the page text.
+
+    A stamp line (``ด่วนมาก`` in red) joins the text when Tesseract was at least 60 %
+    sure of it, it is mostly Thai letters, and ``known`` (a text layer's own text)
+    does not already hold it; it goes before the first line that starts below its
+    middle or that shares its row to the right of it (``ด่วนมาก`` before the
+    ``บันทึกข้อความ`` title).
+    """
+    out = list(lines)
+    squeezed = re.sub(r"\s", "", known)
+    for st in sorted(stamps, key=lambda ln: ln.box[1]):
+        body = re.sub(r"\s", "", st.text)
+        if (st.conf < 0.6 or len(_THAI_LETTER.findall(body)) < 0.6 * max(1, len(body))
+                or (body and body in squeezed)):
+            continue
+        mid = (st.box[1] + st.box[3]) / 2
+        at = next((k for k, ln in enumerate(out)
+                   if ln.box[1] > mid or (ln.box[3] > mid and ln.box[0] > st.box[0])), len(out))
+        st.para = -1000 - at
+        out.insert(at, st)
+    return out
 
 
 # --------------------------------------------------------------------------- one page
@@ -805,6 +832,9 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
             ln.reader = reader
         if changed:
             text = _lines_text(lines)
+        shown_lines = _with_stamps(lines, stamps, known=normalize(text))
+        if len(shown_lines) != len(lines):
+            text = _lines_text(shown_lines)
         reading = PageReading(text=normalize(text).strip(), confidence=round(score, 3),
                               source="text_layer")
         return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=None,
@@ -838,7 +868,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     conf = tp.mean_conf
     if dconf:
         conf *= 0.8 + 0.2 * (sum(dconf) / len(dconf))
-    reading = PageReading(text=_lines_text(lines), confidence=round(conf, 3), source="ocr")
+    reading = PageReading(text=_lines_text(_with_stamps(lines, stamps)), confidence=round(conf, 3),
+                          source="ocr")
     overlay = _text_overlay(tp.pdf, lines, (g.shape[1], g.shape[0])) if tp.pdf else None
     return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=overlay,
                        angle=angle, size_in=page.size_in, source_dpi=page.source_dpi,
