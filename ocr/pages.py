@@ -229,7 +229,8 @@ def remove_leaders_and_rules(gray: np.ndarray, *, dpi: float = RENDER_DPI) -> np
 
     * **rules**: ink that survives a morphological opening with a horizontal segment a
       twelfth of the page wide (horizontal rules) or a vertical one a fifteenth of the
-      page high (vertical rules) — no glyph of a text line is that long;
+      page high (vertical rules), and at least 0.6 inch either way — no glyph of a text
+      line is that long, and a cut-out line image keeps its letters;
     * **dotted leaders**: dot-sized connected components (at most 0.04 inch, aspect at
       most 3:1) that lie in a horizontal chain of at least six dots, each within
       0.09 inch of the next, the chain at least 0.4 inch long. Single periods
@@ -257,8 +258,9 @@ def remove_leaders_and_rules(gray: np.ndarray, *, dpi: float = RENDER_DPI) -> np
     ink = (gray < min(t, 200)).astype(np.uint8)
     if not ink.any():
         return out
-    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(40, W // 12), 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(40, H // 15)))
+    rule = round(0.6 * dpi)  # no glyph of a text line is 0.6 inch long
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(rule, W // 12), 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(rule, H // 15)))
     kill = (cv2.morphologyEx(ink, cv2.MORPH_OPEN, hk) | cv2.morphologyEx(ink, cv2.MORPH_OPEN, vk)) > 0
 
     n, lab, st, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
