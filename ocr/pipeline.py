@@ -38,7 +38,7 @@ from .fields import FIELD_NAMES, Box, Line, Word, extract_fields, widen_box
 from .pages import (PageImage, deskew_angle, judge_text_layer, load_page, pdf_page_text,
                     remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, FileInfo, preflight
-from .thai import normalize, word_quality
+from .thai import normalize, repair_marks, word_quality
 
 __all__ = ["PageReading", "Reading", "read", "read_line", "PAGE_SEPARATOR", "find_red_regions"]
 
@@ -396,6 +396,37 @@ def _read_stamps(rgb: np.ndarray, page: int, lang: str) -> list[Line]:
         ln.text = text
         lines.append(ln)
     return lines
+
+
+#: Tesseract word confidence under which a word's marks may be corrected by the
+#: dictionary (:func:`_repair_low_confidence`).
+REPAIR_BELOW = float(os.environ.get("SARABAN_OCR_REPAIR_BELOW", "0.8"))
+
+
+def _repair_low_confidence(lines: list[Line], *, below: float = REPAIR_BELOW) -> None:
+    """Dictionary-aware correction of OCR'd words, in place, only where OCR was unsure.
+
+    Each word Tesseract read with confidence under ``below`` goes through
+    :func:`ocr.thai.repair_marks` (no deletions): one edit of a vowel or tone mark, taken when it
+    turns a non-word into dictionary words or makes a far more frequent word
+    (``หน้าที`` → ``หน้าที่``, ``ดวนมาก`` → ``ด่วนมาก``). Confident words, words of
+    fewer than three Thai letters (``บ`` is not ``บ่``), digits and Latin text are left
+    alone. The threshold (0.8, environment ``SARABAN_OCR_REPAIR_BELOW``) is the
+    one at which no benchmark page's error rate rises (bench/README.md): at 0.9 the
+    letters gain more, but one real scan loses a character (``ความันคง`` →
+    ``คว้ามันคง``).
+    """
+    for ln in lines:
+        touched = False
+        for w in ln.words:
+            if w.conf >= below or len(_THAI_LETTER.findall(w.text)) < 3:
+                continue
+            new = repair_marks(w.text, delete=False)
+            if new != w.text:
+                w.text = new
+                touched = True
+        if touched:
+            ln.text = " ".join(w.text for w in ln.words)
 
 
 def _with_stamps(lines: list[Line], stamps: list[Line], *, known: str = "") -> list[Line]:
@@ -864,6 +895,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     for ln in lines:
         ln.text = " ".join(w.text for w in ln.words)
         ln.reader = reader
+    _repair_low_confidence(lines)
+    _repair_low_confidence(stamps, below=1.01)  # a stamp is a few common words
     dconf = [w.digit_conf for w in words if w.digit_conf is not None]
     conf = tp.mean_conf
     if dconf:

@@ -410,14 +410,15 @@ _REPAIR_MARGIN = 1.5
 _TONE_AA = re.compile("\u0e49\u0e32")  # ้า: how OCR often reads ำ (nikhahit read as ้)
 
 
-def _mark_edits(run: str, *, insert_only: bool = False):
+def _mark_edits(run: str, *, insert_only: bool = False, delete: bool = True):
     """Every single mark edit of ``run``: insert ่ ้ ์ after a letter, and unless
-    ``insert_only`` swap a mark for a look-alike, delete a mark, or read ``้า`` as ``ำ``."""
+    ``insert_only`` swap a mark for a look-alike, delete a mark (unless not ``delete``),
+    or read ``้า`` as ``ำ``."""
     for p, ch in enumerate(run):
         if not insert_only:
             for alt in _MARK_SUBS.get(ch, ""):
                 yield run[:p] + alt + run[p + 1:]
-            if ch in _MARKS:
+            if delete and ch in _MARKS:
                 yield run[:p] + run[p + 1:]
         for mk in _MARK_INSERT:
             yield run[:p + 1] + mk + run[p + 1:]
@@ -426,7 +427,7 @@ def _mark_edits(run: str, *, insert_only: bool = False):
             yield run[:m.start()] + _SARA_AM + run[m.end():]
 
 
-def repair_marks(text: str, *, names: bool = False) -> str:
+def repair_marks(text: str, *, names: bool = False, delete: bool = True) -> str:
     """Fix one dropped or wrong vowel/tone mark per Thai word run, using the dictionary.
 
     OCR often drops or swaps the small marks above and below Thai letters
@@ -448,6 +449,9 @@ def repair_marks(text: str, *, names: bool = False) -> str:
         names: the text is a person's name: only a dropped mark is inserted
             (``ศรีสวัสดิ`` → ``ศรีสวัสดิ์``); marks OCR read are kept, as names may
             spell a word differently (``ปิติ``).
+        delete: also try deleting a mark. Off for running text, where a deletion
+            more often makes a wrong short word (``ปฏิบิติ`` → ``ปฏิบิต``) than it
+            removes a stray mark.
 
     Returns:
         The repaired text (normalised).
@@ -460,7 +464,7 @@ def repair_marks(text: str, *, names: bool = False) -> str:
             return run
         bad, cost = _run_cost(run)
         best: tuple[float, str] | None = None
-        for c in _mark_edits(run, insert_only=names):
+        for c in _mark_edits(run, insert_only=names, delete=delete):
             c = normalize(c)
             if c == run:
                 continue

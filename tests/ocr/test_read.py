@@ -83,6 +83,10 @@ def test_read_memo_pdf(memo_pdf):
     page = reading.pages[0]
     assert page.source == "ocr" and 0.5 < page.confidence <= 1.0
     assert "แบบสำรวจ" in page.text
+    # the bold title whole (its upper marks are not cut off into a line of junk), and
+    # the red stamp in the text where it stands, before the title
+    assert "บันทึกข้อความ" in page.text
+    assert page.text.index("ด่วนมาก") < page.text.index("บันทึกข้อความ")
 
     # the searchable PDF: the original page with invisible text
     from pypdf import PdfReader
