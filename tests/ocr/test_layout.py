@@ -57,3 +57,27 @@ def test_header_line_over_a_dotted_leader_is_read(tmp_path):
     assert "....." not in text and "๑๑๑๑" not in text and "๐๐๐๐" not in text
     assert canonical_number(reading.fields["document_number"]) == "พม0201/1234"
     assert reading.fields["document_date"] == "2025-03-03"
+
+
+def test_correct_sara_am_is_kept_and_mojibake_lines_are_repaired():
+    from ocr.pages import repair_sara_am
+
+    def chars(s):
+        return [(c, None) for c in s]
+
+    good = "สำนักงานปลัดกระทรวง จำนวน ๑ ฉบับ\nทำการแทน"
+    assert "".join(c for c, _ in repair_sara_am(chars(good))) == good
+    broken = "ส ำนักงำนปลัดกระทรวง จ ำนวน ๑ ฉบับ\nท ำกำรแทน"
+    assert "".join(c for c, _ in repair_sara_am(chars(broken))) == good
+
+
+def test_only_unsure_words_get_their_marks_repaired():
+    from ocr.fields import Line, Word
+    from ocr.pipeline import _repair_low_confidence
+
+    words = [Word("หน้าที", (0, 0, 90, 60), conf=0.5),      # unsure: ่ restored
+             Word("เรืองร้องเรียน", (100, 0, 300, 60), conf=0.99),  # sure: kept
+             Word("บ", (310, 0, 330, 60), conf=0.3)]          # too short to judge
+    line = Line.from_words(words)
+    _repair_low_confidence([line], below=0.8)
+    assert line.text == "หน้าที่ เรืองร้องเรียน บ"
