@@ -2,17 +2,24 @@
 
 For each page (in a process pool sized to the cores; serially for one page):
 
-1. PDF pages: take the page's own text layer when :func:`ocr.pages.judge_text_layer`
-   says it is good; otherwise, and for images, OCR.
-2. OCR: render at 300 dpi (pdfium) or decode the image, grayscale, deskew (±5°), run
+1. PDF pages: take the page's own text layer (sara-am mojibake repaired,
+   :func:`ocr.pages.repair_sara_am`) when :func:`ocr.pages.judge_text_layer` says it
+   is good, then check it against the page's ink (:func:`_reconcile_layer`: invisible
+   words dropped, Latin junk re-read, uncovered ink read); otherwise, and for images,
+   OCR.
+2. OCR: render at 300 dpi (pdfium) or decode the image, grayscale, deskew (±5°),
+   whiten dotted leaders and rules (:func:`ocr.pages.remove_leaders_and_rules`), run
    Tesseract once (TSV + text + invisible-text PDF page), rebuild lines of
    space-delimited words, re-read every word holding digits with the digit
    classifier (:func:`ocr.digits.reread_digits`) on its crop of the page image,
-   normalise the Thai (:func:`ocr.thai.normalize`). A page that reads as nonsense is
-   checked with Tesseract's orientation detection (OSD) and re-read turned by
-   90/180/270° when OSD is confident.
+   merge fragments Tesseract split off (:func:`_merge_fragments`), repair the marks of
+   unsure words (:func:`_repair_low_confidence`), normalise the Thai
+   (:func:`ocr.thai.normalize`). A page that reads as nonsense is checked with
+   Tesseract's orientation detection (OSD) and re-read turned by 90/180/270° when OSD
+   is confident.
 3. Red stamps: on colour pages, red ink (HSV mask) is grouped into regions, each OCR'd
-   alone (Thai); they become ``source="stamp"`` lines for urgency/secrecy.
+   alone (Thai); they become ``source="stamp"`` lines for urgency/secrecy, and join the
+   page text where they stand (:func:`_with_stamps`).
 
 Then :func:`ocr.fields.extract_fields` runs on all lines, and the searchable PDF is
 assembled with pypdf: each original page (PDF pages copied as they are, images
