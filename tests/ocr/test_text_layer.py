@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 import ocr
