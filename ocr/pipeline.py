@@ -569,7 +569,8 @@ def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
     marks of a large bold line (the ``บันทึกข้อความ`` title) into a flat line of junk
     just above it (``aw ce 9/`` over ``บนทกขอความ``). A short line (≤ 6 characters)
     lying mostly within the height of a neighbouring line and touching it sideways, or
-    lower than two thirds of a line's height and sitting on top of it, is merged: the
+    (≤ 10 characters) lower than two thirds of a line's height and sitting on top of
+    it, is merged: the
     union of both boxes is read again as one line (psm 7).
 
     Returns the new list of lines (order kept; at most ``limit`` merges).
@@ -579,16 +580,17 @@ def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
     i = 0
     while i < len(out) and merges < limit:
         a = out[i]
-        if len(re.sub(r"\s", "", a.text)) > 6:
+        size = len(re.sub(r"\s", "", a.text))
+        if size > 10:
             i += 1
             continue
         partner = None
         for j, b in enumerate(out):
-            if j == i or len(re.sub(r"\s", "", b.text)) <= len(re.sub(r"\s", "", a.text)):
+            if j == i or len(re.sub(r"\s", "", b.text)) <= size:
                 continue
             ov = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
             hgap = max(a.box[0] - b.box[2], b.box[0] - a.box[2])
-            if ov >= 0.4 * min(a.height, b.height) and hgap <= 1.5 * b.height:
+            if size <= 6 and ov >= 0.4 * min(a.height, b.height) and hgap <= 1.5 * b.height:
                 partner = j
                 break
             # the upper marks of a large bold line (a memo's title) cut off as a
