@@ -31,6 +31,7 @@ __all__ = [
     "to_gray",
     "deskew_angle",
     "rotate",
+    "ink_mask",
     "remove_leaders_and_rules",
     "pdf_page_text",
     "judge_text_layer",
@@ -219,6 +220,15 @@ def rotate(img: np.ndarray, angle: float, *, border: int = 255) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=bv)
 
 
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """Dark pixels (text ink) of a grayscale page: H × W bool, True below Otsu's
+    threshold (at most 200, so that a nearly blank page's paper grain is not ink)."""
+    import cv2
+
+    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return gray < min(t, 200)
+
+
 def remove_leaders_and_rules(gray: np.ndarray, *, dpi: float = RENDER_DPI) -> np.ndarray:
     """Whiten the dotted leaders and the table/form rules of a page before recognition.
 
@@ -254,8 +264,7 @@ def remove_leaders_and_rules(gray: np.ndarray, *, dpi: float = RENDER_DPI) -> np
     if H < 50 or W < 50:
         return out
     k = dpi / 300.0
-    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    ink = (gray < min(t, 200)).astype(np.uint8)
+    ink = ink_mask(gray).astype(np.uint8)
     if not ink.any():
         return out
     rule = round(0.6 * dpi)  # no glyph of a text line is 0.6 inch long

@@ -42,8 +42,8 @@ import numpy as np
 
 from .errors import OcrError, ReadError
 from .fields import FIELD_NAMES, Box, Line, Word, extract_fields, widen_box
-from .pages import (PageImage, deskew_angle, judge_text_layer, load_page, pdf_page_text,
-                    remove_leaders_and_rules, rotate, to_gray)
+from .pages import (PageImage, deskew_angle, ink_mask, judge_text_layer, load_page,
+                    pdf_page_text, remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, FileInfo, preflight
 from .thai import normalize, repair_marks, word_quality
 
@@ -138,6 +138,10 @@ _NUMBER_ONLY = re.compile(r"[0-9๐-๙/.,:\-()]+")
 _LATIN_JUNK = re.compile(r"[A-Za-z()\[\]{}|!:;'\"`~^_=+*<>?.,/-]{1,6}")
 #: a short dotted leader (``.....`` of a form's blank) is punctuation, never a number
 _LEADER = re.compile(r"[.,:\-–_]+")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.,:;!?()-]*")
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+#: what a comparison of readings ignores: spaces and punctuation
+_SPACE_PUNCT = re.compile(r"[\s.,:;()/-]")
 
 
 def _plausible_number_read(num: str, tesseract_text: str) -> bool:
@@ -620,16 +624,11 @@ def _merge_fragments(lines: list[Line], reader: "PageRegionReader", lang: str,
     return out
 
 
-_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’.,:;!?()-]*")
-_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
-
-
-def _ink(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels (text ink) of a grayscale page: below Otsu's threshold, at most 200."""
-    import cv2
-
-    t, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return gray < min(t, 200)
+def _relined(ln: Line, words: list[Word]) -> Line:
+    """``ln`` rebuilt from ``words`` (box and confidence recomputed), keeping its page,
+    source, reader and paragraph."""
+    return Line.from_words(words, page=ln.page, page_size=ln.page_size, source=ln.source,
+                           reader=ln.reader, para=ln.para)
 
 
 def _echoes_layer(new: Line, lines: list[Line], lh: int) -> bool:
@@ -643,7 +642,7 @@ def _echoes_layer(new: Line, lines: list[Line], lh: int) -> bool:
     """
     from difflib import SequenceMatcher
 
-    body = re.sub(r"[\s.,:;()/-]", "", new.text)
+    body = _SPACE_PUNCT.sub("", new.text)
     if not body:
         return True
     near = []
@@ -656,7 +655,7 @@ def _echoes_layer(new: Line, lines: list[Line], lh: int) -> bool:
                 near.append((w.box[0], w.text))
     if not near:
         return False
-    around = re.sub(r"[\s.,:;()/-]", "", "".join(t for _, t in sorted(near)))
+    around = _SPACE_PUNCT.sub("", "".join(t for _, t in sorted(near)))
     m = SequenceMatcher(None, body, around, autojunk=False).find_longest_match(
         0, len(body), 0, len(around))
     return m.size >= 0.6 * len(body)
@@ -689,8 +688,9 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
     Args:
         gray: the page at 300 dpi, grayscale, red stamp ink whitened, dotted leaders and
             rules removed, in the layer's coordinates.
-        shown: H × W bool, all the ink the page shows (red included, :func:`_ink` of
-            the plain grayscale page): what makes a word visible.
+        shown: H × W bool, all the ink the page shows (red included,
+            :func:`ocr.pages.ink_mask` of the plain grayscale page): what makes a word
+            visible.
         lines: the layer's lines (:func:`_lines_from_runs`).
         reader: re-reads regions of this page.
         lang: Tesseract languages for Latin-junk regions.
@@ -703,7 +703,6 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
     import cv2
 
     H, W = gray.shape[:2]
-    ink = _ink(gray)
     changed = False
     kept: list[Line] = []
     for ln in lines:
@@ -716,10 +715,7 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
                 continue
             words.append(w)
         if words:
-            if len(words) != len(ln.words):
-                ln = Line.from_words(words, page=ln.page, page_size=ln.page_size,
-                                     source=ln.source, reader=ln.reader, para=ln.para)
-            kept.append(ln)
+            kept.append(ln if len(words) == len(ln.words) else _relined(ln, words))
     lines = kept
     reads = 0
 
@@ -735,12 +731,12 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        words = list(ln.words)
+        replaced: dict[int, list[Word]] = {}  # word index -> what stands in its place
         for run in runs:
             if reads >= limit:
                 break
-            box = (min(words[i].box[0] for i in run), ln.box[1],
-                   max(words[i].box[2] for i in run), ln.box[3])
+            box = (min(ln.words[i].box[0] for i in run), ln.box[1],
+                   max(ln.words[i].box[2] for i in run), ln.box[3])
             reads += 1
             try:
                 new = reader.read_line(box, lang=lang, psm=7)
@@ -751,25 +747,18 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
                     or len(_THAI_LETTER.findall(new.text)) + len(_HAS_DIGIT.findall(new.text))
                     < len(re.findall(r"[A-Za-z]", new.text))):
                 continue
-            for i in run:
-                words[i] = None
-            words[run[0]] = new.words
+            replaced.update({i: [] for i in run})
+            replaced[run[0]] = new.words
+        if replaced:
             changed = True
-        flat = []
-        for w in words:
-            if isinstance(w, list):
-                flat.extend(w)
-            elif w is not None:
-                flat.append(w)
-        if len(flat) != len(ln.words) or any(a is not b for a, b in zip(flat, ln.words)):
-            lines[k] = Line.from_words(flat, page=ln.page, page_size=ln.page_size,
-                                       source=ln.source, reader=ln.reader, para=ln.para)
+            lines[k] = _relined(ln, [x for i, w in enumerate(ln.words)
+                                     for x in replaced.get(i, [w])])
 
     # ink with no text
     if lines:
         heights = sorted(ln.height for ln in lines)
         lh = max(20, heights[len(heights) // 2])
-        free = ink.astype(np.uint8)
+        free = ink_mask(gray).astype(np.uint8)
         for ln in lines:
             for w in ln.words:
                 l, t, r, b = w.box
@@ -800,6 +789,9 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
             body = re.sub(r"\s", "", new.text)
             if len(re.findall(r"[\u0e01-\u0e4e0-9๐-๙]", body)) < max(1, 0.8 * len(body)):
                 continue
+            if _echoes_layer(new, lines, lh):
+                continue
+            changed = True
             cy0, cy1 = new.box[1], new.box[3]
             best, best_ov = None, 0.0
             for k, ln in enumerate(lines):
@@ -807,20 +799,26 @@ def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
                 frac = ov / max(1, min(cy1 - cy0, ln.height))
                 if frac > best_ov:
                     best, best_ov = k, frac
-            if _echoes_layer(new, lines, lh):
-                continue
-            changed = True
             if best is not None and best_ov >= 0.3:
                 ln = lines[best]
-                words = sorted(ln.words + new.words, key=lambda w: w.box[0])
-                lines[best] = Line.from_words(words, page=ln.page, page_size=ln.page_size,
-                                              source=ln.source, reader=ln.reader, para=ln.para)
+                lines[best] = _relined(ln, sorted(ln.words + new.words, key=lambda w: w.box[0]))
             else:
                 new.source = "ocr"
                 new.para = -1 - len(lines)
                 lines.append(new)
     lines.sort(key=lambda ln: (ln.box[1], ln.box[0]))
     return lines, changed
+
+
+def _page_gray(rgb: np.ndarray, colour: bool, gray: np.ndarray | None = None) -> np.ndarray:
+    """Grayscale of a page for recognition: stamps are read on their own
+    (:func:`_read_stamps`), and their red ink would garble the lines of black text they
+    overlap, so on a colour page it is whitened. ``gray``: the page's plain grayscale
+    when already made (it is not modified)."""
+    gray = to_gray(rgb) if gray is None else gray.copy()
+    if colour:
+        gray[_red_mask(rgb, dilate=3) > 0] = 255
+    return gray
 
 
 def _osd_rotation(gray: np.ndarray) -> int:
@@ -858,15 +856,11 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
         lines = _lines_from_runs(runs, index, (W, H))
         # text layers can be wrong too (a scanner's OCR): check them against the ink,
         # and let field repair re-read
-        gray = to_gray(rgb)
-        shown = _ink(gray)
-        if colour:
-            gray[_red_mask(rgb, dilate=3) > 0] = 255
-        gray = remove_leaders_and_rules(gray, dpi=page.dpi)
+        plain = to_gray(rgb)
+        shown = ink_mask(plain)
+        gray = remove_leaders_and_rules(_page_gray(rgb, colour, plain), dpi=page.dpi)
         _cache_put((path, kind, index, 0.0), gray)
         reader = PageRegionReader(path=path, kind=kind, index=index, angle=0.0)
-        for ln in lines:
-            ln.reader = reader
         lines, changed = _reconcile_layer(gray, shown, lines, reader, lang)
         for ln in lines:
             ln.reader = reader
@@ -880,11 +874,7 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
         return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=None,
                            size_in=page.size_in, source_dpi=page.source_dpi, colour=colour)
 
-    gray = to_gray(rgb)
-    if colour:
-        # stamps are read on their own (above); their red ink would garble the lines
-        # of black text they overlap, so it is whitened before the page OCR
-        gray[_red_mask(rgb, dilate=3) > 0] = 255
+    gray = _page_gray(rgb, colour)
     del rgb
     angle = deskew_angle(gray)
     g = remove_leaders_and_rules(rotate(gray, angle), dpi=page.dpi)
