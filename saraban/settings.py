@@ -142,6 +142,9 @@ SARABAN_OCR_LANGUAGES = os.environ.get("SARABAN_OCR_LANGUAGES", "tha+eng")
 SARABAN_WORKER_STALE_SECONDS = 30
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Jobs the worker runs every few seconds besides its queue (dotted paths, no arguments).
+SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all"]
+SARABAN_WORKER_PERIODIC_SECONDS = float(os.environ.get("SARABAN_WORKER_PERIODIC_SECONDS", 2))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -164,9 +167,20 @@ SPECTACULAR_SETTINGS = {
 }
 
 # Search backends, chosen like DATABASES (see saraban/search/backends).
-SEARCH_BACKENDS = {
-    "default": {"BACKEND": "saraban.search.backends.embedded.EmbeddedSearchBackend"},
-}
+# Search: the embedded backend (in the database) by default; Elasticsearch 8 when
+# ELASTICSEARCH_URL is set (ELASTICSEARCH_INDEX names the alias, default saraban-letters).
+if os.environ.get("ELASTICSEARCH_URL"):
+    SEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "saraban.search.backends.elasticsearch.ElasticsearchBackend",
+            "URL": os.environ["ELASTICSEARCH_URL"],
+            "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "saraban-letters"),
+        },
+    }
+else:
+    SEARCH_BACKENDS = {
+        "default": {"BACKEND": "saraban.search.backends.embedded.EmbeddedSearchBackend"},
+    }
 
 LOGGING = {
     "version": 1,

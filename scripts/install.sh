@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Install everything Saraban needs on a fresh Debian machine of this kind:
-# OS packages (Tesseract with Thai, Thai fonts, poppler, PostgreSQL) and the Python
+# OS packages (Tesseract with Thai, Thai fonts, poppler, PostgreSQL, a JDK and Maven
+# for Elasticsearch) and the Python
 # packages into .venv. Safe to run again: it installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 OS_PACKAGES=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng fonts-thai-tlwg poppler-utils
-             libraqm0 postgresql postgresql-contrib)
+             libraqm0 postgresql postgresql-contrib openjdk-17-jdk-headless maven unzip curl)
 
 missing=()
 for pkg in "${OS_PACKAGES[@]}"; do

@@ -78,3 +78,27 @@ def memo_text(*, number="พม ๐๒๐๑/ว ๓๔๕", date="๑๗ มิ
     """A memo (บันทึกข้อความ) text with the given header fields."""
     return MEMO_TEMPLATE.format(number=number, date=date, subject=subject, addressee=addressee, office=office,
                                 signer=signer, position=position)
+
+
+@pytest.fixture(autouse=True)
+def _search_index(settings, request):
+    """Each test gets its own search index: with Elasticsearch (``ELASTICSEARCH_URL``
+    set, as ``make test`` does for the search suite) a fresh alias per test, deleted
+    after it; with the embedded backend the test database already isolates it."""
+    import uuid
+
+    from saraban.search.backends import get_backend
+
+    config = dict(settings.SEARCH_BACKENDS["default"])
+    elastic = config["BACKEND"].endswith("ElasticsearchBackend")
+    if elastic:
+        config["INDEX"] = f"saraban-test-{uuid.uuid4().hex[:12]}"
+        settings.SEARCH_BACKENDS = {"default": config}
+    get_backend.cache_clear()
+    yield
+    if elastic:
+        try:
+            get_backend().clear()
+        except Exception:  # the outage test leaves it to the next start
+            pass
+    get_backend.cache_clear()

@@ -74,3 +74,43 @@ def letter_visibility_q(viewer: Viewer) -> Q:
 def may_see_classified(viewer: Viewer, secrecy: str) -> bool:
     """Whether ``viewer``'s clearance covers ``secrecy`` (route membership aside)."""
     return viewer.is_secret_registrar or secrecy in classes_up_to(viewer.clearance)
+
+
+@dataclass(frozen=True)
+class AccessScope:
+    """:func:`letter_visibility_q` in the form a search index applies inside its query.
+
+    An indexed letter carries its access fields (``secrecy``, ``desk_unit``,
+    ``agency``, ``created_by``, ``route_units``, ``route_users``, all ids); it is
+    visible when
+
+    - it is unclassified and ``desk_unit`` or one of ``route_units`` is in
+      ``unit_ids``, or ``user_id`` is in ``route_users`` or is ``created_by``, or
+      ``agency`` is in ``archive_agency_ids`` (archive readers; only registered letters
+      are indexed); or
+    - it is classified and ``all_classified`` (the secret-document registrar), or its
+      class is in ``classified_classes`` and ``user_id`` is in ``route_users``.
+
+    ``nothing`` (anonymous) matches no letter. Source: DOMAIN.md §2 "Who may see a letter".
+    """
+
+    nothing: bool
+    user_id: int | None = None
+    unit_ids: frozenset[int] = frozenset()
+    archive_agency_ids: frozenset[int] = frozenset()
+    classified_classes: tuple[str, ...] = ()
+    all_classified: bool = False
+
+
+def access_scope(viewer: Viewer) -> AccessScope:
+    """The :class:`AccessScope` of ``viewer`` — the same rule as :func:`letter_visibility_q`."""
+    if viewer.is_anonymous:
+        return AccessScope(nothing=True)
+    return AccessScope(
+        nothing=False,
+        user_id=viewer.user_id,
+        unit_ids=frozenset(viewer.unit_ids),
+        archive_agency_ids=frozenset(viewer.archive_agency_ids) if viewer.is_archive_reader else frozenset(),
+        classified_classes=tuple(c for c in classes_up_to(viewer.clearance) if c != Secrecy.UNCLASSIFIED),
+        all_classified=viewer.is_secret_registrar,
+    )

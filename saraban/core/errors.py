@@ -64,3 +64,10 @@ class Conflict(DomainError):
 
     code = "conflict"
     status = 409
+
+
+class ServiceUnavailable(DomainError):
+    """A part the request needs (the search engine) is down; nothing was changed and
+    the person may try again shortly."""
+
+    status = 503

@@ -36,7 +36,7 @@ from saraban.core.errors import Conflict, InvalidInput, NotAllowed
 from saraban.registry.models import Letter, LetterFile, Register, RegisterCounter
 from saraban.registry.selectors import find_duplicate
 from saraban.registry.selectors import visible_letters as visible_to
-from saraban.search.services import index_on_commit
+from saraban.search.services import enqueue_index
 
 log = logging.getLogger(__name__)
 
@@ -221,7 +221,7 @@ def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
                      pages=[{"source": p.source, "confidence": round(p.confidence, 3)} for p in reading.pages],
                      suggested=_jsonable(suggested))
         if letter.status == Letter.Status.REGISTERED:  # confirmed before the reading ended
-            index_on_commit(letter.pk)
+            enqueue_index(letter.pk)
     return letter
 
 
@@ -420,7 +420,7 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
         suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
         confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}),
     )
-    index_on_commit(letter.pk)
+    enqueue_index(letter.pk)
 
 
 def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Register:

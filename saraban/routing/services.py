@@ -13,7 +13,7 @@ from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry.models import Letter
 from saraban.routing.models import Agency, Route, Unit
 from saraban.routing.selectors import units_by_code, viewer_for
-from saraban.search.services import index_on_commit
+from saraban.search.services import enqueue_index
 
 ORGANISATION_FILE = Path(__file__).resolve().parent / "data" / "organisation.json"
 
@@ -74,7 +74,7 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
         record_event(actor=actor, action="letter.route", target_type="letter", target_id=letter.pk,
                      to_units=[u.code for u in units], to_users=[p.username for p in people],
                      instruction=instruction.strip(), routes=[r.pk for r in routes])
-        index_on_commit(letter.pk)
+        enqueue_index(letter.pk)
     return routes
 
 

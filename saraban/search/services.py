@@ -1,32 +1,53 @@
-"""Writes to the search index: called after commit, never inside a save.
+"""Writes to the search index, through a transactional outbox: never inside a save.
 
-An index failure is logged and never fails the registration that triggered it;
-``python manage.py search_reindex`` rebuilds the index from the database.
+A change to a letter calls :func:`enqueue_index` inside its own transaction, which
+adds an :class:`~saraban.search.models.OutboxEntry` row — committed with the change or
+not at all. After the commit the entries are sent to the backend at once (best
+effort); whatever the backend could not take stays in the outbox and the worker
+(``python manage.py worker``) drains it in bulk with a growing delay between attempts,
+so an Elasticsearch outage never fails or slows a registration and nothing is lost:
+the index catches up when the engine is back (ARCHITECTURE.md, "Search backends").
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import timedelta
 
-from saraban.search.backends import SearchDocument, get_backend
+from django.db import transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from saraban.search.backends import SearchDocument, SearchUnavailable, get_backend
+from saraban.search.models import OutboxEntry
 
 log = logging.getLogger(__name__)
 
+DRAIN_BATCH = 500
+RETRY_DELAYS = (5, 15, 60, 300)  # seconds before attempt 2, 3, 4, 5+
+KEEP_PROCESSED = timedelta(days=1)
+
 
 def document_for(letter) -> SearchDocument:
-    """The search document of a registered ``letter`` (a registry.Letter)."""
+    """The search document of a registered ``letter`` (a registry.Letter with its
+    register, desk unit and routes): header fields, full text, canonical numbers, the
+    units on its desk and route, and its access fields (DOMAIN.md §2)."""
     from ocr import thai
 
+    references = [r.get("number", "") for r in letter.references or [] if isinstance(r, dict)]
     header = " ".join(
         part
         for part in [
             letter.document_number, letter.subject, letter.addressee, letter.sender, letter.issuing_office,
-            letter.signer_name, letter.signer_position,
-            " ".join(r.get("number", "") for r in letter.references or []),
+            letter.signer_name, letter.signer_position, " ".join(references),
         ]
         if part
     )
-    numbers = [letter.document_number] + [r.get("number", "") for r in letter.references or []]
+    routes = list(letter.routes.all())
+    route_units = sorted({r.to_unit_id for r in routes if r.to_unit_id})
+    route_users = sorted({r.to_user_id for r in routes if r.to_user_id})
+    units = {letter.desk_unit.code} | {r.to_unit.code for r in routes if r.to_unit_id}
     fields = {
         "receive_number": letter.receive_number,
         "year": letter.year,
@@ -39,44 +60,141 @@ def document_for(letter) -> SearchDocument:
         "urgency": letter.urgency,
         "secrecy": letter.secrecy,
         "status": letter.status,
+        "document_type": letter.document_type,
+        "registered_at": letter.registered_at.isoformat() if letter.registered_at else None,
     }
+    access = {"secrecy": letter.secrecy, "desk_unit": letter.desk_unit_id, "agency": letter.desk_unit.agency_id,
+              "created_by": letter.created_by_id, "route_units": route_units, "route_users": route_users}
     return SearchDocument(letter_id=letter.pk, fields=fields, header=thai.normalize(header),
-                          body=thai.normalize(letter.text or ""), numbers=[n for n in numbers if n])
+                          body=thai.normalize(letter.text or ""),
+                          numbers=[n for n in [letter.document_number, *references] if n],
+                          units=sorted(units), access=access)
 
 
-def index_letter(*, letter_id: int) -> bool:
-    """(Re)index one letter; drafts are removed from the index. Returns False on failure
-    (logged), never raises."""
-    from saraban.registry.models import Letter
+def enqueue_index(letter_id: int) -> None:
+    """Record that ``letter_id``'s index entry must be refreshed — call it inside the
+    transaction that changed the letter — and try to send it once that commits."""
+    entry = OutboxEntry.objects.create(letter_id=letter_id)
+    transaction.on_commit(lambda: _drain_after_commit(entry.pk))
 
+
+def _drain_after_commit(entry_id: int) -> None:
+    """Best effort right after a commit; an outage leaves the entry for the worker."""
     try:
-        letter = Letter.objects.select_related("register").filter(pk=letter_id).first()
-        backend = get_backend()
-        if letter is None or letter.status != Letter.Status.REGISTERED:
-            backend.delete(letter_id)
-        else:
-            backend.index(document_for(letter))
-        return True
-    except Exception:  # an index outage must never fail the save that called it
-        log.exception("indexing letter %s failed; run search_reindex to catch up", letter_id)
-        return False
+        drain_outbox(only_ids=[entry_id])
+    except Exception:  # never fail the request that committed the change
+        log.exception("search outbox: sending entry %s failed; the worker retries it", entry_id)
 
 
-def index_on_commit(letter_id: int) -> None:
-    """Reindex ``letter_id`` once the current transaction commits (never inside it)."""
-    from django.db import transaction
+@dataclass(frozen=True)
+class DrainResult:
+    """``indexed``/``deleted`` letters sent; ``failed``: entries left for a retry;
+    ``error``: why, when the backend was unavailable."""
 
-    transaction.on_commit(lambda: index_letter(letter_id=letter_id))
+    indexed: int = 0
+    deleted: int = 0
+    failed: int = 0
+    error: str = ""
 
 
-def reindex_all() -> int:
-    """Rebuild the whole index from the database; returns the number of letters indexed."""
+def _documents(letter_ids: list[int]) -> tuple[list[SearchDocument], list[int]]:
+    """Documents of the registered letters among ``letter_ids``; the others (drafts,
+    deleted) are to be removed from the index."""
     from saraban.registry.models import Letter
 
-    backend = get_backend()
-    backend.clear()
-    count = 0
-    for letter in Letter.objects.filter(status=Letter.Status.REGISTERED).select_related("register").iterator():
-        backend.index(document_for(letter))
-        count += 1
+    letters = (Letter.objects.filter(pk__in=letter_ids, status=Letter.Status.REGISTERED)
+               .select_related("register", "desk_unit").prefetch_related("routes__to_unit"))
+    documents = [document_for(letter) for letter in letters]
+    found = {d.letter_id for d in documents}
+    return documents, [i for i in letter_ids if i not in found]
+
+
+def drain_outbox(*, limit: int = DRAIN_BATCH, only_ids: list[int] | None = None) -> DrainResult:
+    """Send due outbox entries to the backend in one bulk request.
+
+    Entries are due when unprocessed and their ``next_attempt_at`` has passed (or is
+    unset); ``only_ids`` restricts to those entries. Each letter is sent once, as it is
+    now in the database. On :class:`SearchUnavailable` the entries get one more attempt
+    counted and a later ``next_attempt_at`` (``RETRY_DELAYS``); they are never dropped.
+    Returns a :class:`DrainResult`. Processed entries older than a day are removed.
+    """
+    now = timezone.now()
+    due = OutboxEntry.objects.filter(processed_at__isnull=True).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+    if only_ids is not None:
+        due = due.filter(pk__in=only_ids)
+    entries = list(due.order_by("pk").values_list("pk", "letter_id", "attempts")[:limit])
+    if not entries:
+        return DrainResult()
+    letter_ids = sorted({letter_id for _, letter_id, _ in entries})
+    documents, deleted = _documents(letter_ids)
+    try:
+        get_backend().update(documents, deleted)
+    except SearchUnavailable as exc:
+        for attempts in {a for _, _, a in entries}:
+            delay = RETRY_DELAYS[min(attempts, len(RETRY_DELAYS) - 1)]
+            OutboxEntry.objects.filter(pk__in=[pk for pk, _, a in entries if a == attempts]).update(
+                attempts=attempts + 1, next_attempt_at=now + timedelta(seconds=delay), last_error=str(exc)[:2000])
+        log.warning("search outbox: %s entries wait for a retry: %s", len(entries), exc)
+        return DrainResult(failed=len(entries), error=str(exc))
+    OutboxEntry.objects.filter(pk__in=[pk for pk, _, _ in entries]).update(processed_at=timezone.now(),
+                                                                           last_error="")
+    OutboxEntry.objects.filter(processed_at__lt=now - KEEP_PROCESSED).delete()
+    return DrainResult(indexed=len(documents), deleted=len(deleted))
+
+
+def drain_all(*, retry_now: bool = False) -> DrainResult:
+    """Drain until nothing is due (``retry_now``: also entries waiting for a retry).
+    Stops at the first failure and returns the totals."""
+    if retry_now:
+        OutboxEntry.objects.filter(processed_at__isnull=True).update(next_attempt_at=None)
+    indexed = deleted = 0
+    while True:
+        result = drain_outbox()
+        indexed += result.indexed
+        deleted += result.deleted
+        if result.failed or not (result.indexed or result.deleted):
+            return DrainResult(indexed=indexed, deleted=deleted, failed=result.failed, error=result.error)
+
+
+def outbox_lag() -> dict:
+    """``pending`` entries not yet in the index, ``oldest_seconds`` since the oldest of
+    them was written (0 when none), ``retrying`` those that have failed at least once."""
+    pending = OutboxEntry.objects.filter(processed_at__isnull=True)
+    oldest = pending.aggregate(t=Min("created_at"))["t"]
+    return {"pending": pending.count(), "retrying": pending.filter(attempts__gt=0).count(),
+            "oldest_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0}
+
+
+def reindex_all(*, progress=None) -> int:
+    """Rebuild the whole index from the database without downtime (the backend builds
+    a new index and swaps it in), then send again every outbox entry written since the
+    rebuild began, so changes made during it are not lost. ``progress(n)`` is called
+    every 1,000 letters. Returns the number of letters indexed. Raises
+    :class:`SearchUnavailable` when the backend is down."""
+    from saraban.registry.models import Letter
+
+    started = timezone.now()
+
+    def documents():
+        letters = (Letter.objects.filter(status=Letter.Status.REGISTERED).order_by("pk")
+                   .select_related("register", "desk_unit").prefetch_related("routes__to_unit"))
+        for n, letter in enumerate(letters.iterator(chunk_size=500), 1):
+            if progress and n % 1000 == 0:
+                progress(n)
+            yield document_for(letter)
+
+    count = get_backend().rebuild(documents())
+    OutboxEntry.objects.filter(created_at__gte=started).update(processed_at=None, next_attempt_at=None)
+    drain_all()
     return count
+
+
+def index_letter(*, letter_id: int) -> None:
+    """Bring one letter's index entry up to date now, through the outbox (tests and
+    commands that must see the result at once). Raises :class:`SearchUnavailable`."""
+    with transaction.atomic():
+        entry = OutboxEntry.objects.create(letter_id=letter_id)
+    result = drain_outbox(only_ids=[entry.pk])
+    if result.failed:
+        raise SearchUnavailable(result.error)

@@ -1,137 +1,261 @@
 """The embedded search backend: an inverted index in the service's own database.
 
-No server to run: terms live in two tables (``IndexedLetter``, ``IndexedTerm``) of
-the same database as the letters, on SQLite and on PostgreSQL alike. Matching is
-by terms (all query terms must occur) or by the query's compact form occurring in
-the letter (so a phrase that PyThaiNLP splits differently in the letter still
-matches); ranking is BM25 with header terms weighted double and a bonus for a
-phrase match.
+No server to run: letters, their terms and their many-valued fields live in three
+tables (``IndexedLetter``, ``IndexedTerm``, ``IndexedLink``) of the same database as
+the letters, on SQLite and on PostgreSQL alike, so the access scope, the filters and
+the match are one SQL query and counts and facets come from the same rows. Ranking
+is BM25 with header terms weighted double, a bonus for a document-number match, and
+collection statistics taken over the letters the person may see only. The matching
+rules are the contract's (``saraban.search.backends``); the tolerant pass looks for
+each query word's skeleton inside the letter's skeleton.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date
 
-from django.db import transaction
-from django.db.models import Count, QuerySet, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet, Sum
 
-from saraban.search.analysis import compact, normalize, tokenize
-from saraban.search.backends import Hit, SearchDocument, SearchResults
-from saraban.search.models import IndexedLetter, IndexedTerm
+from saraban.core.access import AccessScope
+from saraban.search.analysis import canonical_number, highlight, skeleton, tokenize
+from saraban.search.backends import (
+    BackendStatus,
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    SearchResults,
+)
+from saraban.search.models import IndexedLetter, IndexedLink, IndexedTerm
 
 K1, B = 1.2, 0.75
 HEADER_WEIGHT = 2.0
-SNIPPET_CHARS = 160
+NUMBER_BONUS = 10.0
+_COLUMNS = ("register", "urgency", "secrecy", "status", "year", "document_type")
 
 
 class EmbeddedSearchBackend:
-    """Search inside the database; see the module docstring."""
+    """Search inside the database; see the module docstring. Options: none."""
 
     def __init__(self, **options) -> None:
         self.options = options
 
-    def index(self, doc: SearchDocument) -> None:
-        """Replace the terms of ``doc.letter_id`` (one transaction)."""
-        counts: Counter[str] = Counter()
-        for term in tokenize(doc.header):
-            counts[term[:128]] += HEADER_WEIGHT
-        for term in tokenize(doc.body):
-            counts[term[:128]] += 1.0
-        for number in doc.numbers:
-            if number:
-                counts[compact(number)[:128]] += HEADER_WEIGHT
-        body = f"{doc.header}\n{doc.body}"
+    # -- writing -------------------------------------------------------------------
+    def update(self, documents: Sequence[SearchDocument], deleted: Sequence[int] = ()) -> None:
+        """Replace the rows of ``documents`` and remove ``deleted``, in one transaction."""
+        documents = list(documents)
+        ids = [d.letter_id for d in documents] + list(deleted)
+        letters, terms, links = [], [], []
+        for doc in documents:
+            row, doc_terms, doc_links = _rows(doc)
+            letters.append(row)
+            terms += doc_terms
+            links += doc_links
         with transaction.atomic():
-            IndexedTerm.objects.filter(letter_id=doc.letter_id).delete()
-            IndexedLetter.objects.update_or_create(
-                letter_id=doc.letter_id,
-                defaults={
-                    "fields": doc.fields,
-                    "body": doc.body,
-                    "compact": compact(body),
-                    "length": int(sum(counts.values())),
-                },
-            )
-            IndexedTerm.objects.bulk_create(
-                [IndexedTerm(letter_id=doc.letter_id, term=t, tf=tf) for t, tf in counts.items()], batch_size=500
-            )
+            for chunk in _chunks(ids, 500):
+                IndexedTerm.objects.filter(letter_id__in=chunk).delete()
+                IndexedLink.objects.filter(letter_id__in=chunk).delete()
+                IndexedLetter.objects.filter(letter_id__in=chunk).delete()
+            IndexedLetter.objects.bulk_create(letters, batch_size=500)
+            IndexedTerm.objects.bulk_create(terms, batch_size=2000)
+            IndexedLink.objects.bulk_create(links, batch_size=2000)
 
-    def delete(self, letter_id: int) -> None:
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        """Replace everything in one transaction: searches see the old index until it
+        commits (PostgreSQL's snapshots; SQLite's readers wait for the commit only)."""
+        count = 0
         with transaction.atomic():
-            IndexedTerm.objects.filter(letter_id=letter_id).delete()
-            IndexedLetter.objects.filter(letter_id=letter_id).delete()
+            self.clear()
+            batch: list[SearchDocument] = []
+            for doc in documents:
+                batch.append(doc)
+                if len(batch) >= 500:
+                    self.update(batch)
+                    count += len(batch)
+                    batch = []
+            self.update(batch)
+            count += len(batch)
+        return count
 
     def clear(self) -> None:
         with transaction.atomic():
             IndexedTerm.objects.all().delete()
+            IndexedLink.objects.all().delete()
             IndexedLetter.objects.all().delete()
 
-    def search(self, query: str, *, allowed: QuerySet, limit: int = 20, offset: int = 0) -> SearchResults:
-        """See :class:`saraban.search.backends.SearchBackend`; ``allowed`` yields letter ids."""
-        terms = sorted({t[:128] for t in tokenize(query or "")})
-        phrase = compact(query or "")
-        docs = IndexedLetter.objects.filter(letter_id__in=allowed)
-        if not terms and not phrase:
-            total = docs.count()
-            rows = docs.order_by("-letter_id")[offset: offset + limit]
-            return SearchResults(total=total, hits=[Hit(r.letter_id, 0.0, r.body[:SNIPPET_CHARS], r.fields) for r in rows])
-        by_terms: set[int] = set()
-        if terms:
-            by_terms = set(
-                IndexedTerm.objects.filter(term__in=terms, letter_id__in=docs.values("letter_id"))
-                .values("letter_id")
-                .annotate(n=Count("term", distinct=True))
-                .filter(n=len(terms))
-                .values_list("letter_id", flat=True)
-            )
-        by_phrase: set[int] = set()
-        if phrase:
-            by_phrase = set(docs.filter(compact__contains=phrase).values_list("letter_id", flat=True))
-        candidates = by_terms | by_phrase
-        if not candidates:
-            return SearchResults(total=0, hits=[])
-        scores = self._bm25(terms, candidates, docs)
-        for letter_id in by_phrase:
-            scores[letter_id] = scores.get(letter_id, 0.0) + 2.0
-        ranked = sorted(candidates, key=lambda i: (-scores.get(i, 0.0), -i))
-        page = ranked[offset: offset + limit]
-        rows = {r.letter_id: r for r in IndexedLetter.objects.filter(letter_id__in=page)}
-        hits = [
-            Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), snippet=snippet(rows[i].body, terms), fields=rows[i].fields)
-            for i in page
-            if i in rows
-        ]
-        return SearchResults(total=len(candidates), hits=hits)
+    def status(self) -> BackendStatus:
+        return BackendStatus(backend="embedded", version=f"{connection.vendor} {connection.Database.__name__}",
+                             documents=IndexedLetter.objects.count())
 
-    def _bm25(self, terms: list[str], candidates: set[int], docs: QuerySet) -> dict[int, float]:
-        """BM25 scores of ``candidates``, with the collection statistics taken over
-        ``docs`` (the letters the person may see) only, so that a score never moves
-        with letters hidden from them."""
-        if not terms:
-            return {}
-        stats = docs.aggregate(n=Count("id"), total=Sum("length"))
+    # -- reading -------------------------------------------------------------------
+    def search(self, query: SearchQuery, *, scope: AccessScope) -> SearchResults:
+        """See :class:`saraban.search.backends.SearchBackend`."""
+        visible = IndexedLetter.objects.filter(_scope_q(scope))
+        docs = visible.filter(_filters_q(query))
+        terms = sorted({t[:128] for t in tokenize(query.text)})
+        number = canonical_number(query.text)
+        number = "#" + number[:127] if any(c.isdigit() for c in number) else ""
+        if not terms and not number:
+            return self._results(query, docs, docs, terms, scores={}, tolerant=False)
+        matched = docs.filter(_match_q(terms, number))
+        tolerant = False
+        if not matched.exists():
+            words = [s for s in (skeleton(t) for t in tokenize(query.text)) if len(s) >= 3]
+            if not words:
+                return SearchResults(total=0, hits=[], facets={f: [] for f in query.facets})
+            tolerant_q = Q()
+            for word in words:
+                tolerant_q &= Q(skeleton__contains=word)
+            matched, tolerant = docs.filter(tolerant_q), True
+        scores = self._bm25(terms, number, matched, visible) if query.sort == "relevance" else {}
+        return self._results(query, docs, matched, terms, scores=scores, tolerant=tolerant)
+
+    def _results(self, query: SearchQuery, docs: QuerySet, matched: QuerySet, terms: list[str], *,
+                 scores: dict[int, float], tolerant: bool) -> SearchResults:
+        total = matched.count()
+        if query.sort == "relevance" and scores:
+            dates = dict(matched.filter(letter_id__in=list(scores)).values_list("letter_id", "document_date"))
+            ranked = sorted(scores, key=lambda i: (-scores[i], -(dates.get(i) or _NO_DATE).toordinal(), -i))
+            page = ranked[query.offset: query.offset + query.limit]
+            if len(page) < query.limit and len(ranked) < total:  # matched by the tolerant pass only: newest
+                rest = matched.exclude(letter_id__in=ranked).order_by("-document_date", "-letter_id")
+                skip = max(0, query.offset - len(ranked))
+                page += list(rest.values_list("letter_id", flat=True)[skip: skip + query.limit - len(page)])
+        else:
+            order = ("document_date", "letter_id") if query.sort == "-date" else ("-document_date", "-letter_id")
+            page = list(matched.order_by(*order).values_list("letter_id", flat=True)[
+                query.offset: query.offset + query.limit])
+        rows = {r.letter_id: r for r in IndexedLetter.objects.filter(letter_id__in=page)}
+        highlight_terms = terms or [w for w in tokenize(query.text)]
+        hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), snippet=highlight(rows[i].body, highlight_terms),
+                    fields=rows[i].fields) for i in page if i in rows]
+        return SearchResults(total=total, hits=hits, facets=_facets(matched, query.facets), tolerant=tolerant)
+
+    def _bm25(self, terms: list[str], number: str, matched: QuerySet, visible: QuerySet) -> dict[int, float]:
+        """BM25 scores of the matched letters, with collection statistics over ``visible``
+        (the letters the person may see) only, so a score never moves with letters
+        hidden from them; a document-number match adds ``NUMBER_BONUS``."""
+        scores: dict[int, float] = {}
+        wanted = terms + ([number] if number else [])
+        if not wanted:
+            return scores
+        stats = visible.aggregate(n=Count("id"), total=Sum("length"))
         n_docs = stats["n"] or 1
         avg_len = ((stats["total"] or 0) / n_docs) or 1.0
-        df = dict(IndexedTerm.objects.filter(term__in=terms, letter_id__in=docs.values("letter_id"))
-                  .values("term").annotate(n=Count("letter_id")).values_list("term", "n"))
-        lengths = dict(IndexedLetter.objects.filter(letter_id__in=candidates).values_list("letter_id", "length"))
-        scores: dict[int, float] = {}
-        for letter_id, term, tf in IndexedTerm.objects.filter(term__in=terms, letter_id__in=candidates).values_list(
-            "letter_id", "term", "tf"
-        ):
+        visible_ids = visible.values("letter_id")
+        df = dict(IndexedTerm.objects.filter(term__in=terms, letter_id__in=visible_ids)
+                  .values("term").annotate(n=Count("letter_id")).values_list("term", "n")) if terms else {}
+        matched_ids = matched.values("letter_id")
+        lengths = dict(matched.values_list("letter_id", "length"))
+        for letter_id, term, tf in IndexedTerm.objects.filter(term__in=wanted, letter_id__in=matched_ids).values_list(
+                "letter_id", "term", "tf"):
+            if term == number:
+                scores[letter_id] = scores.get(letter_id, 0.0) + NUMBER_BONUS
+                continue
             idf = math.log(1 + (n_docs - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
             norm = K1 * (1 - B + B * lengths.get(letter_id, avg_len) / avg_len)
             scores[letter_id] = scores.get(letter_id, 0.0) + idf * tf * (K1 + 1) / (tf + norm)
         return scores
 
 
-def snippet(body: str, terms: list[str]) -> str:
-    """A window of ``body`` around the first query term found (plain text, ≤160 chars)."""
-    folded = normalize(body)
-    if len(folded) != len(body):  # normalisation changed lengths: search in the folded copy only
-        body = folded
-    positions = [p for p in (folded.find(t) for t in terms if t) if p >= 0]
-    start = max(0, min(positions) - 40) if positions else 0
-    text = " ".join(body[start: start + SNIPPET_CHARS].split())
-    return ("…" if start else "") + text + ("…" if start + SNIPPET_CHARS < len(body) else "")
+_NO_DATE = date(1, 1, 1)
+
+
+def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[IndexedTerm], list[IndexedLink]]:
+    """The rows of one document: its letter row, its terms and its links."""
+    counts: Counter[str] = Counter()
+    for term in tokenize(doc.header):
+        counts[term[:128]] += HEADER_WEIGHT
+    for term in tokenize(doc.body):
+        counts[term[:128]] += 1.0
+    for number in doc.numbers:
+        canonical = canonical_number(number)
+        if canonical:
+            counts["#" + canonical[:127]] += 1.0
+    f, a = doc.fields, doc.access
+    letter = IndexedLetter(
+        letter_id=doc.letter_id, fields=f, body=doc.body, skeleton=skeleton(f"{doc.header}\n{doc.body}"),
+        length=int(sum(counts.values())), **{c: str(f.get(c) or "") for c in _COLUMNS},
+        document_date=f.get("document_date") or None, desk_unit=a.get("desk_unit"), agency=a.get("agency"),
+        created_by=a.get("created_by"),
+    )
+    terms = [IndexedTerm(letter_id=doc.letter_id, term=t, tf=tf) for t, tf in counts.items()]
+    links = [IndexedLink(letter_id=doc.letter_id, kind="unit", value=str(c)[:64]) for c in set(doc.units)]
+    links += [IndexedLink(letter_id=doc.letter_id, kind="route_unit", value=str(u)) for u in set(a.get("route_units", []))]
+    links += [IndexedLink(letter_id=doc.letter_id, kind="route_user", value=str(u)) for u in set(a.get("route_users", []))]
+    return letter, terms, links
+
+
+def _linked(kind: str, values: Iterable) -> Q:
+    """Letters with a link of ``kind`` to any of ``values``."""
+    return Q(letter_id__in=IndexedLink.objects.filter(kind=kind, value__in=[str(v) for v in values])
+             .values("letter_id"))
+
+
+def _scope_q(scope: AccessScope) -> Q:
+    """The access scope as a filter on ``IndexedLetter`` (see ``AccessScope``)."""
+    if scope.nothing:
+        return Q(pk__in=[])
+    units = list(scope.unit_ids)
+    uid = scope.user_id
+    unclassified = Q(desk_unit__in=units) | _linked("route_unit", units) | _linked("route_user", [uid]) | Q(
+        created_by=uid)
+    if scope.archive_agency_ids:
+        unclassified |= Q(agency__in=list(scope.archive_agency_ids))
+    visible = Q(secrecy="unclassified") & unclassified
+    if scope.all_classified:
+        visible |= ~Q(secrecy="unclassified")
+    elif scope.classified_classes:
+        visible |= Q(secrecy__in=list(scope.classified_classes)) & _linked("route_user", [uid])
+    return visible
+
+
+def _filters_q(query: SearchQuery) -> Q:
+    q = Q()
+    for name, values in query.filters.items():
+        values = [str(v) for v in values if v not in (None, "")]
+        if not values:
+            continue
+        if name == "units":
+            q &= _linked("unit", values)
+        elif name in _COLUMNS:
+            q &= Q(**{f"{name}__in": values})
+    if query.date_from:
+        q &= Q(document_date__gte=query.date_from)
+    if query.date_to:
+        q &= Q(document_date__lte=query.date_to)
+    return q
+
+
+def _match_q(terms: list[str], number: str) -> Q:
+    """Every term present, or the document number equal."""
+    q = Q(pk__in=[])
+    if terms:
+        having_all = (IndexedTerm.objects.filter(term__in=terms).values("letter_id")
+                      .annotate(n=Count("term", distinct=True)).filter(n=len(terms)).values("letter_id"))
+        q |= Q(letter_id__in=having_all)
+    if number:
+        q |= Q(letter_id__in=IndexedTerm.objects.filter(term=number).values("letter_id"))
+    return q
+
+
+def _facets(matched: QuerySet, names: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+    facets: dict[str, list[tuple[str, int]]] = {}
+    for name in names:
+        if name == "units":
+            rows = (IndexedLink.objects.filter(kind="unit", letter_id__in=matched.values("letter_id"))
+                    .values_list("value").annotate(n=Count("letter_id")))
+        elif name in _COLUMNS:
+            rows = matched.exclude(**{name: ""}).values_list(name).annotate(n=Count("id")).order_by()
+        else:
+            continue
+        facets[name] = sorted(((str(v), n) for v, n in rows), key=lambda x: (-x[1], x[0]))[:50]
+    return facets
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i: i + size]

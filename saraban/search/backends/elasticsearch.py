@@ -1,0 +1,310 @@
+"""The Elasticsearch backend (8.x), for archives of millions of letters.
+
+Works on the bare core of Elasticsearch (the integration-test distribution the
+project runs locally; no ``thai``/ICU/n-gram analysers, no ``_reindex``, no
+scripting): Thai is segmented in the service with the same code as the embedded
+backend (``saraban.search.analysis``) and indexed with the built-in ``whitespace``
+analyser; the OCR-tolerant field holds the skeleton trigrams made in Python; rebuilds
+bulk-index a new index from the database and swap the alias atomically.
+
+Mapping (one document per registered letter, ``_id`` = letter id):
+
+- ``header_terms`` / ``body_terms``: segmented header and full text (BM25);
+- ``grams``: skeleton trigrams (tolerant pass; no norms, no frequencies);
+- ``numbers``: canonical document numbers (keyword, DOMAIN.md §1);
+- ``register``, ``urgency``, ``secrecy``, ``status``, ``year``, ``document_type``,
+  ``units``: keywords for filters and facets; ``document_date``: date;
+- ``access.*``: the access fields of :class:`saraban.core.access.AccessScope`;
+- ``display``: what a hit shows and the text snippets are cut from (stored, not indexed).
+
+A production cluster with the ``analysis-icu`` plugin or the built-in ``thai``
+analyser can index the original text instead (README, "Search"); the contract and the
+service stay the same.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from saraban.core.access import AccessScope
+from saraban.search.analysis import canonical_number, highlight, skeleton_grams, tokenize
+from saraban.search.backends import (
+    BackendStatus,
+    Hit,
+    SearchDocument,
+    SearchQuery,
+    SearchResults,
+    SearchUnavailable,
+)
+
+HEADER_BOOST = 2.0
+NUMBER_BOOST = 10.0
+MAX_WINDOW = 10_200  # the selector caps offset + limit at 10,100
+_KEYWORDS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units")
+
+MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "_source": {"excludes": ["header_terms", "body_terms", "grams"]},
+    "properties": {
+        "letter_id": {"type": "long"},
+        "header_terms": {"type": "text", "analyzer": "whitespace"},
+        "body_terms": {"type": "text", "analyzer": "whitespace"},
+        "grams": {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "docs"},
+        "numbers": {"type": "keyword"},
+        **{name: {"type": "keyword"} for name in _KEYWORDS},
+        "document_date": {"type": "date"},
+        "access": {"properties": {
+            "secrecy": {"type": "keyword"},
+            "desk_unit": {"type": "long"}, "agency": {"type": "long"}, "created_by": {"type": "long"},
+            "route_units": {"type": "long"}, "route_users": {"type": "long"},
+        }},
+        "display": {"type": "object", "enabled": False},
+    },
+}
+
+
+class ElasticsearchBackend:
+    """Search in an Elasticsearch 8 cluster; see the module docstring.
+
+    Options (``SEARCH_BACKENDS``): ``url`` (e.g. ``http://127.0.0.1:9200``), ``index``
+    (the alias searched and written, default ``saraban-letters``), ``timeout``
+    (seconds, default 10), ``shards``/``replicas`` of new indexes (1/0).
+    """
+
+    def __init__(self, *, url: str, index: str = "saraban-letters", timeout: float = 10.0, shards: int = 1,
+                 replicas: int = 0, **options) -> None:
+        from elasticsearch import Elasticsearch
+
+        self.url, self.alias = url, index
+        self.shards, self.replicas = shards, replicas
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+        self._ready = False
+
+    # -- index management -----------------------------------------------------------
+    def _call(self, what: str, fn, *args, **kwargs):
+        """Run a client call, turning any transport or API failure into SearchUnavailable."""
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
+        try:
+            return fn(*args, **kwargs)
+        except (ApiError, TransportError) as exc:
+            raise SearchUnavailable(f"Elasticsearch ({self.url}) {what}: {exc}") from exc
+
+    def _new_index(self, *, building: bool = False) -> str:
+        name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
+        settings = {"number_of_shards": self.shards, "number_of_replicas": self.replicas,
+                    "max_result_window": MAX_WINDOW, "refresh_interval": "-1" if building else "1s"}
+        self._call("create index", self.client.indices.create, index=name, settings=settings, mappings=MAPPING)
+        return name
+
+    def _ensure_index(self) -> None:
+        """Create the first index behind the alias when there is none."""
+        if self._ready:
+            return
+        if not self._call("check alias", self.client.indices.exists_alias, name=self.alias):
+            name = self._new_index()
+            self._call("add alias", self.client.indices.update_aliases,
+                       actions=[{"add": {"index": name, "alias": self.alias, "is_write_index": True}}])
+        self._ready = True
+
+    def _indexes(self) -> list[str]:
+        """The concrete indexes behind the alias."""
+        if not self._call("check alias", self.client.indices.exists_alias, name=self.alias):
+            return []
+        return list(self._call("read alias", self.client.indices.get_alias, name=self.alias).body)
+
+    # -- writing --------------------------------------------------------------------
+    def _bulk(self, index: str, documents: Iterable[SearchDocument], deleted: Sequence[int] = ()) -> int:
+        from elasticsearch.helpers import BulkIndexError, streaming_bulk
+
+        def actions():
+            for doc in documents:
+                yield {"_op_type": "index", "_index": index, "_id": str(doc.letter_id), "_source": _source(doc)}
+            for letter_id in deleted:
+                yield {"_op_type": "delete", "_index": index, "_id": str(letter_id)}
+
+        count = 0
+        try:
+            for ok, item in self._call("bulk", streaming_bulk, self.client, actions(), chunk_size=500,
+                                       raise_on_error=False, raise_on_exception=True, max_retries=0):
+                op = next(iter(item.values()))
+                if not ok and not (op.get("status") == 404 and "delete" in item):
+                    raise SearchUnavailable(f"Elasticsearch refused letter {op.get('_id')}: {op.get('error')}")
+                count += 1
+        except BulkIndexError as exc:  # pragma: no cover - raise_on_error=False
+            raise SearchUnavailable(str(exc)) from exc
+        return count
+
+    def update(self, documents: Sequence[SearchDocument], deleted: Sequence[int] = ()) -> None:
+        """Bulk index and delete through the alias, then refresh so searches see them."""
+        self._ensure_index()
+        self._bulk(self.alias, documents, deleted)
+        self._call("refresh", self.client.indices.refresh, index=self.alias)
+
+    def rebuild(self, documents: Iterable[SearchDocument]) -> int:
+        """Bulk-index ``documents`` into a new index (refresh off while building), then
+        move the alias to it in one atomic ``_aliases`` call and drop the old indexes:
+        searches use the old index until the swap and the new one after it."""
+        old = self._indexes()
+        name = self._new_index(building=True)
+        try:
+            count = self._bulk(name, documents)
+            self._call("settings", self.client.indices.put_settings, index=name,
+                       settings={"index": {"refresh_interval": "1s"}})
+            self._call("refresh", self.client.indices.refresh, index=name)
+            actions = [{"remove": {"index": i, "alias": self.alias}} for i in old]
+            actions.append({"add": {"index": name, "alias": self.alias, "is_write_index": True}})
+            self._call("swap alias", self.client.indices.update_aliases, actions=actions)
+        except BaseException:
+            self.client.options(ignore_status=404).indices.delete(index=name)
+            raise
+        for index in old:
+            self._call("delete old index", self.client.options(ignore_status=404).indices.delete, index=index)
+        self._ready = True
+        return count
+
+    def clear(self) -> None:
+        """Delete every index behind the alias (a new empty one is made on next write)."""
+        for index in self._indexes():
+            self._call("delete index", self.client.options(ignore_status=404).indices.delete, index=index)
+        self._ready = False
+
+    def status(self) -> BackendStatus:
+        nodes = self._call("nodes", self.client.nodes.info, filter_path="nodes.*.version").body
+        versions = sorted({n.get("version", "?") for n in nodes.get("nodes", {}).values()})
+        count = 0
+        if self._indexes():
+            count = self._call("count", self.client.count, index=self.alias).body["count"]
+        return BackendStatus(backend="elasticsearch", version=", ".join(versions) or "?", documents=count)
+
+    # -- reading --------------------------------------------------------------------
+    def search(self, query: SearchQuery, *, scope: AccessScope) -> SearchResults:
+        """See :class:`saraban.search.backends.SearchBackend`."""
+        if scope.nothing:
+            return SearchResults(total=0, hits=[], facets={f: [] for f in query.facets})
+        self._ensure_index()
+        terms = sorted({t for t in tokenize(query.text)})
+        number = canonical_number(query.text)
+        number = number if any(c.isdigit() for c in number) else ""
+        filters = [_scope_query(scope), *_filter_clauses(query)]
+        if not terms and not number:
+            return self._search(query, {"bool": {"filter": filters}}, terms, tolerant=False)
+        should: list[dict] = []
+        if terms:
+            should.append({"multi_match": {"query": " ".join(terms), "type": "cross_fields", "operator": "and",
+                                           "fields": [f"header_terms^{HEADER_BOOST}", "body_terms"]}})
+        if number:
+            should.append({"term": {"numbers": {"value": number, "boost": NUMBER_BOOST}}})
+        results = self._search(query, {"bool": {"filter": filters, "should": should, "minimum_should_match": 1}},
+                               terms, tolerant=False)
+        if results.total:
+            return results
+        words = [g for g in (skeleton_grams(t) for t in tokenize(query.text)) if g and len(g[0]) >= 3]
+        if not words:
+            return results
+        must = [_tolerant_word(grams) for grams in words]
+        return self._search(query, {"bool": {"filter": filters, "must": must}}, terms, tolerant=True)
+
+    def _search(self, query: SearchQuery, es_query: dict, terms: list[str], *, tolerant: bool) -> SearchResults:
+        if query.sort == "date":
+            sort = [{"document_date": {"order": "desc", "missing": "_last"}}, {"letter_id": "desc"}]
+        elif query.sort == "-date":
+            sort = [{"document_date": {"order": "asc", "missing": "_last"}}, {"letter_id": "asc"}]
+        else:
+            sort = ["_score", {"document_date": {"order": "desc", "missing": "_last"}}, {"letter_id": "desc"}]
+        aggs = {name: {"terms": {"field": name, "size": 50}} for name in query.facets if name in _KEYWORDS}
+        size = max(0, min(query.limit, MAX_WINDOW - query.offset))
+        response = self._call(
+            "search", self.client.search, index=self.alias, query=es_query, sort=sort,
+            from_=min(query.offset, MAX_WINDOW), size=size, track_total_hits=True, aggs=aggs or None,
+            source=["display"],
+        ).body
+        highlight_terms = terms or tokenize(query.text)
+        hits = []
+        for h in response["hits"]["hits"]:
+            display = h["_source"].get("display", {})
+            hits.append(Hit(letter_id=int(h["_id"]), score=round(float(h.get("_score") or 0.0), 4),
+                            snippet=highlight(display.get("body", ""), highlight_terms),
+                            fields=display.get("fields", {})))
+        facets = {
+            name: sorted(((str(b["key"]), int(b["doc_count"])) for b in response.get("aggregations", {})
+                          .get(name, {}).get("buckets", [])), key=lambda x: (-x[1], x[0]))
+            for name in query.facets if name in _KEYWORDS
+        }
+        return SearchResults(total=int(response["hits"]["total"]["value"]), hits=hits, facets=facets,
+                             tolerant=tolerant)
+
+
+def _source(doc: SearchDocument) -> dict[str, Any]:
+    """The Elasticsearch document of ``doc`` (segmentation and grams made here)."""
+    f = doc.fields
+    source: dict[str, Any] = {
+        "letter_id": doc.letter_id,
+        "header_terms": " ".join(tokenize(doc.header)),
+        "body_terms": " ".join(tokenize(doc.body)),
+        "grams": " ".join(skeleton_grams(f"{doc.header}\n{doc.body}")),
+        "numbers": sorted({c for c in (canonical_number(n) for n in doc.numbers) if c}),
+        "units": sorted({str(u) for u in doc.units}),
+        "document_date": f.get("document_date") or None,
+        "access": {
+            "secrecy": doc.access.get("secrecy", f.get("secrecy")),
+            "desk_unit": doc.access.get("desk_unit"), "agency": doc.access.get("agency"),
+            "created_by": doc.access.get("created_by"),
+            "route_units": list(doc.access.get("route_units", [])),
+            "route_users": list(doc.access.get("route_users", [])),
+        },
+        "display": {"fields": f, "body": doc.body},
+    }
+    for name in ("register", "urgency", "secrecy", "status", "year", "document_type"):
+        value = f.get(name)
+        source[name] = str(value) if value not in (None, "") else None
+    return source
+
+
+def _tolerant_word(grams: list[str]) -> dict:
+    """One query word in the tolerant pass: all its skeleton trigrams, or all but one
+    when it has four or more (a misread letter, not only a mark)."""
+    if len(grams) < 4:
+        return {"match": {"grams": {"query": " ".join(grams), "operator": "and"}}}
+    return {"match": {"grams": {"query": " ".join(grams), "minimum_should_match": "-1"}}}
+
+
+def _terms(field: str, values: Iterable) -> dict:
+    return {"terms": {field: [v for v in values if v is not None]}}
+
+
+def _scope_query(scope: AccessScope) -> dict:
+    """The access scope as an Elasticsearch filter (see ``AccessScope``)."""
+    units = sorted(scope.unit_ids)
+    uid = scope.user_id
+    unclassified = [_terms("access.desk_unit", units), _terms("access.route_units", units),
+                    _terms("access.route_users", [uid]), _terms("access.created_by", [uid])]
+    if scope.archive_agency_ids:
+        unclassified.append(_terms("access.agency", sorted(scope.archive_agency_ids)))
+    visible: list[dict] = [{"bool": {"filter": [{"term": {"access.secrecy": "unclassified"}}],
+                                     "should": unclassified, "minimum_should_match": 1}}]
+    if scope.all_classified:
+        visible.append({"bool": {"must_not": [{"term": {"access.secrecy": "unclassified"}}]}})
+    elif scope.classified_classes:
+        visible.append({"bool": {"filter": [_terms("access.secrecy", scope.classified_classes),
+                                            _terms("access.route_users", [uid])]}})
+    return {"bool": {"should": visible, "minimum_should_match": 1}}
+
+
+def _filter_clauses(query: SearchQuery) -> list[dict]:
+    clauses = []
+    for name, values in query.filters.items():
+        values = [str(v) for v in values if v not in (None, "")]
+        if values and name in _KEYWORDS:
+            clauses.append({"terms": {name: values}})
+    if query.date_from or query.date_to:
+        rng = {}
+        if query.date_from:
+            rng["gte"] = query.date_from.isoformat()
+        if query.date_to:
+            rng["lte"] = query.date_to.isoformat()
+        clauses.append({"range": {"document_date": rng}})
+    return clauses
