@@ -3,7 +3,7 @@
 PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 
-.PHONY: install demo run worker test test-sqlite test-postgres postgres postgres-stop migrate
+.PHONY: install demo run worker test postgres postgres-stop elasticsearch elasticsearch-stop migrate
 
 install:
 	bash scripts/install.sh
@@ -27,6 +27,15 @@ postgres: install
 
 postgres-stop:
 	bash scripts/postgres.sh stop
+
+# A local single-node Elasticsearch 8 on 127.0.0.1:9200 (Maven Central's integ-test-zip,
+# cached under .cache/, run as the unprivileged user saraban-es); then run with
+# ELASTICSEARCH_URL=http://127.0.0.1:9200 to use it.
+elasticsearch: install
+	bash scripts/elasticsearch.sh start
+
+elasticsearch-stop:
+	bash scripts/elasticsearch.sh stop
 
 test: install
 	bash scripts/test.sh

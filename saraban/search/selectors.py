@@ -59,3 +59,33 @@ def _log_classified_hits(viewer: Viewer, results: SearchResults) -> None:
         if hit.fields.get("secrecy", "unclassified") != "unclassified":
             record_event(actor=viewer.user_id, action="letter.view", target_type="letter", target_id=hit.letter_id,
                          via="search")
+
+
+FACET_TITLES = {"units": "หน่วยงาน", "register": "ทะเบียน", "urgency": "ชั้นความเร็ว", "secrecy": "ชั้นความลับ",
+                "status": "สถานะ", "year": "ปี (พ.ศ.)", "document_type": "ชนิดหนังสือ"}
+
+
+def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict]]:
+    """Facet counts with the Thai label of each value: ``{name: [{"value", "label",
+    "count"}]}`` (years in the Buddhist era, units and registers by name)."""
+    from saraban.core.classes import DocumentType, Secrecy, Urgency
+    from saraban.registry.models import Letter, Register
+    from saraban.routing.models import Unit
+
+    labels: dict[str, dict[str, str]] = {
+        "urgency": dict(Urgency.choices), "secrecy": dict(Secrecy.choices),
+        "document_type": dict(DocumentType.choices), "status": dict(Letter.Status.choices),
+        "units": dict(Unit.objects.filter(code__in=[v for v, _ in facets.get("units", [])])
+                      .values_list("code", "name")),
+        "register": dict(Register.objects.filter(code__in=[v for v, _ in facets.get("register", [])])
+                         .values_list("code", "name")),
+    }
+    out = {}
+    for name, values in facets.items():
+        out[name] = []
+        for value, count in values:
+            label = labels.get(name, {}).get(value, value)
+            if name == "year" and value.isdigit():
+                label = str(int(value) + 543)
+            out[name].append({"value": value, "label": label, "count": count})
+    return out

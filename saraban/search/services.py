@@ -109,11 +109,12 @@ def _documents(letter_ids: list[int]) -> tuple[list[SearchDocument], list[int]]:
     return documents, [i for i in letter_ids if i not in found]
 
 
-def drain_outbox(*, limit: int = DRAIN_BATCH, only_ids: list[int] | None = None) -> DrainResult:
+def drain_outbox(*, limit: int = DRAIN_BATCH, only_ids: list[int] | None = None,
+                 letter_ids: list[int] | None = None) -> DrainResult:
     """Send due outbox entries to the backend in one bulk request.
 
     Entries are due when unprocessed and their ``next_attempt_at`` has passed (or is
-    unset); ``only_ids`` restricts to those entries. Each letter is sent once, as it is
+    unset); ``only_ids`` restricts to those entries, ``letter_ids`` to those letters'. Each letter is sent once, as it is
     now in the database. On :class:`SearchUnavailable` the entries get one more attempt
     counted and a later ``next_attempt_at`` (``RETRY_DELAYS``); they are never dropped.
     Returns a :class:`DrainResult`. Processed entries older than a day are removed.
@@ -123,6 +124,8 @@ def drain_outbox(*, limit: int = DRAIN_BATCH, only_ids: list[int] | None = None)
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
     if only_ids is not None:
         due = due.filter(pk__in=only_ids)
+    if letter_ids is not None:
+        due = due.filter(letter_id__in=letter_ids)
     entries = list(due.order_by("pk").values_list("pk", "letter_id", "attempts")[:limit])
     if not entries:
         return DrainResult()
@@ -193,8 +196,7 @@ def reindex_all(*, progress=None) -> int:
 def index_letter(*, letter_id: int) -> None:
     """Bring one letter's index entry up to date now, through the outbox (tests and
     commands that must see the result at once). Raises :class:`SearchUnavailable`."""
-    with transaction.atomic():
-        entry = OutboxEntry.objects.create(letter_id=letter_id)
-    result = drain_outbox(only_ids=[entry.pk])
+    OutboxEntry.objects.create(letter_id=letter_id)
+    result = drain_outbox(letter_ids=[letter_id])
     if result.failed:
         raise SearchUnavailable(result.error)

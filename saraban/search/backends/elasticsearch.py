@@ -118,6 +118,8 @@ class ElasticsearchBackend:
 
     # -- writing --------------------------------------------------------------------
     def _bulk(self, index: str, documents: Iterable[SearchDocument], deleted: Sequence[int] = ()) -> int:
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
         from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
         def actions():
@@ -128,14 +130,14 @@ class ElasticsearchBackend:
 
         count = 0
         try:
-            for ok, item in self._call("bulk", streaming_bulk, self.client, actions(), chunk_size=500,
-                                       raise_on_error=False, raise_on_exception=True, max_retries=0):
+            for ok, item in streaming_bulk(self.client, actions(), chunk_size=500, raise_on_error=False,
+                                           raise_on_exception=True, max_retries=0):
                 op = next(iter(item.values()))
                 if not ok and not (op.get("status") == 404 and "delete" in item):
                     raise SearchUnavailable(f"Elasticsearch refused letter {op.get('_id')}: {op.get('error')}")
                 count += 1
-        except BulkIndexError as exc:  # pragma: no cover - raise_on_error=False
-            raise SearchUnavailable(str(exc)) from exc
+        except (ApiError, TransportError, BulkIndexError) as exc:
+            raise SearchUnavailable(f"Elasticsearch ({self.url}) bulk: {exc}") from exc
         return count
 
     def update(self, documents: Sequence[SearchDocument], deleted: Sequence[int] = ()) -> None:
