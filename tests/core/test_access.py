@@ -135,3 +135,19 @@ def test_an_archive_reader_reads_only_their_own_agency(people):
     theirs = registered_letter(other_clerk, subject="หนังสือของกรมอื่น", text="เนื้อหากรมอื่น")
     assert client_for(people["archive"]).get(f"/api/letters/{theirs.pk}").status_code == 404
     assert search_letters(viewer_for(people["archive"]), "กรมอื่น").total == 0
+
+
+def test_counts_and_facets_never_reveal_a_classified_letter(people, secret_letter):
+    """The clerk's own letter shares a word with the secret one: the total, the facet
+    counts and the page count only the clerk's."""
+    mine = registered_letter(people["clerk"], subject="รายงานการสำรวจนกกระเรียน", text="นกกระเรียนพันธุ์ไทย",
+                             document_date="2024-03-01")
+    client = client_for(people["clerk"])
+    answer = client.get("/api/search", {"q": "นกกระเรียน"}).json()
+    assert [h["letter_id"] for h in answer["hits"]] == [mine.pk] and answer["total"] == 1
+    for name, values in answer["facets"].items():
+        assert sum(v["count"] for v in values) <= 1, name
+    assert [v["value"] for v in answer["facets"]["secrecy"]] == ["unclassified"]
+    assert [v["label"] for v in answer["facets"]["year"]] == [str(mine.year + 543)]  # the register's year, BE
+    page = client.get("/search/", {"q": "นกกระเรียน", "secrecy": "secret"}).content.decode()
+    assert "นกกระเรียนลับ" not in page and "พบ ๐ รายการ" in page

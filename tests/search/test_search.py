@@ -67,3 +67,46 @@ def test_paging(people, letters):
     assert everything.total == 2
     first, second = search_letters(viewer, "ระบบ", limit=1), search_letters(viewer, "ระบบ", limit=1, offset=1)
     assert ids(first) + ids(second) == ids(everything)
+
+
+def test_api_filters_facets_sort_and_marked_snippets(people, letters):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(people["archive"])
+    both = client.get("/api/search", {"q": "ระบบ"}).json()
+    assert both["total"] == 2 and both["tolerant"] is False
+    assert sum(f["count"] for f in both["facets"]["year"]) == 2
+    assert {f["label"] for f in both["facets"]["urgency"]} == {"ปกติ"}
+    dated = client.get("/api/search", {"q": "ระบบ", "sort": "date"}).json()
+    assert [h["letter_id"] for h in dated["hits"]] == [letters["probation"].pk, letters["ratchaburi"].pk]
+    old_first = client.get("/api/search", {"q": "ระบบ", "sort": "-date"}).json()
+    assert [h["letter_id"] for h in old_first["hits"]] == [letters["ratchaburi"].pk, letters["probation"].pk]
+    in_2019 = client.get("/api/search", {"q": "ระบบ", "date_from": "2562-01-01", "date_to": "2562-12-31"}).json()
+    assert [h["letter_id"] for h in in_2019["hits"]] == [letters["ratchaburi"].pk]  # Buddhist-era dates
+    hit = client.get("/api/search", {"q": "ขับเคลื่อนภารกิจ"}).json()["hits"][0]
+    assert "<mark>ขับเคลื่อน" in hit["snippet_html"] and "<mark>" not in hit["snippet"]
+    none = client.get("/api/search", {"q": "ระบบ", "urgency": "most_urgent"}).json()
+    assert none["total"] == 0 and none["hits"] == []
+
+
+def test_a_word_misread_by_ocr_is_found_through_the_page(people):
+    from django.test import Client
+
+    letter = registered_letter(people["clerk"], subject="ขอเชิญประชุม", text="ณ ห้องประชุมกองทัพบกจังหวัดราชบูรี")
+    client = Client()
+    client.force_login(people["clerk"])
+    page = client.get("/search/", {"q": "ราชบุรี"}).content.decode()
+    assert f"/letters/{letter.pk}/" in page and "คำที่อ่านจากภาพสแกนผิดเพี้ยน" in page
+
+
+def test_the_page_offers_filters_with_counts(people, letters):
+    from django.test import Client
+
+    registered_letter(people["clerk"], subject="ระบบด่วนที่สุด", urgency="most_urgent", text="ระบบ")
+    client = Client()
+    client.force_login(people["archive"])
+    page = client.get("/search/", {"q": "ระบบ"}).content.decode()
+    assert "ชั้นความเร็ว" in page and "ด่วนที่สุด (๑)" in page and "ปกติ (๒)" in page
+    narrowed = client.get("/search/", {"q": "ระบบ", "urgency": "most_urgent"}).content.decode()
+    assert "พบ ๑ รายการ" in narrowed and "ระบบด่วนที่สุด" in narrowed
