@@ -784,13 +784,16 @@ def measure_relevance(backend, judged, scope, collection: Collection) -> dict:
         ranked = [h.letter_id for h in res.hits]
         leaks += sum(1 for i in ranked if i in collection.hidden)
         g = grades(collection, q, query)
-        rank = next((r for r, i in enumerate(ranked, 1) if g.get(i) == max(g.values(), default=-1)), None)
+        if not g:  # e.g. a filter that leaves no planted letter at this N: not scored
+            print(f"warning: judged query {q['id']} has no visible judged letter; not scored", file=sys.stderr)
+            continue
+        rank = next((r for r, i in enumerate(ranked, 1) if g.get(i) == max(g.values())), None)
         per_query[q["id"]] = {"kind": q["kind"], "ndcg10": ndcg(ranked, g), "total": res.total,
                               "tolerant": bool(res.tolerant), "best_rank": rank, "judged": len(g)}
     kinds: dict[str, list[float]] = {}
     for r in per_query.values():
         kinds.setdefault(r["kind"], []).append(r["ndcg10"])
-    values = [r["ndcg10"] for r in per_query.values()]
+    values = [r["ndcg10"] for r in per_query.values()] or [0.0]
     return {"ndcg10": sum(values) / len(values), "by_kind": {k: sum(v) / len(v) for k, v in kinds.items()},
             "per_query": per_query, "leaks": leaks}
 
@@ -849,8 +852,7 @@ def report(results: dict, judged, detail: bool) -> dict:
     print("== indexing (update() incl. segmentation) ==")
     row("letters/s", "index_rate", ",.0f")
     row("seconds", "index_seconds", ",.1f")
-    print("== latency, ms (mix of %d queries) ==" % sum(v["n"] for v in results[names[0]]["latency_by_kind"].values())
-          if names else "")
+    print(f"== latency, ms (mix of {sum(v['n'] for v in results[names[0]]['latency_by_kind'].values())} queries) ==")
     for key in ("p50_ms", "p95_ms", "p99_ms"):
         row(key.replace("_ms", ""), key, ".1f")
     for kind in KINDS:
@@ -864,7 +866,7 @@ def report(results: dict, judged, detail: bool) -> dict:
     print(f"== nDCG@10 ({len(judged)} judged queries) ==")
     row("all", "ndcg10", ".3f")
     for kind in sorted({q["kind"] for q, _ in judged}):
-        nq = sum(1 for q, _ in judged if q["kind"] == kind)
+        nq = sum(1 for q, _ in judged if q["kind"] == kind and q["id"] in results[names[0]]["per_query"])
         vals = [results[n]["ndcg10_by_kind"].get(kind) for n in names]
         line = f"  {kind} ({nq})".ljust(26) + "".join(f"{_f(v, '.3f'):>15s}" for v in vals)
         if len(names) == 2:
@@ -879,7 +881,10 @@ def report(results: dict, judged, detail: bool) -> dict:
         for q, _ in judged:
             cells = []
             for n in names:
-                r = results[n]["per_query"][q["id"]]
+                r = results[n]["per_query"].get(q["id"])
+                if r is None:
+                    cells.append("not scored")
+                    continue
                 cells.append(f"{r['ndcg10']:.2f}/{r['total']}/{r['best_rank'] or '-'}{' t' if r['tolerant'] else ''}")
             print(f"  {q['id']:26s} " + "  ".join(f"{c:>18s}" for c in cells) + f"   {q['text']}")
 

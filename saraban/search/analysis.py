@@ -56,23 +56,24 @@ def normalize(text: str) -> str:
     return thai.fold_digits(thai.normalize(text or "")).lower()
 
 
-def tokenize(text: str, *, drop_stopwords: bool = False) -> list[str]:
+def tokenize(text: str, *, drop_stopwords: bool = False, normalized: bool = False) -> list[str]:
     """Split ``text`` into normalised terms (Thai words, Latin words, numbers), in order.
 
     Punctuation and spaces are dropped (``ร.`` → ``ร``, ``0018/27258`` → ``0018``,
     ``27258``); ``drop_stopwords`` also drops Thai stop words (for routing rules, not
-    for search, where a phrase must still match). Never raises; terms are at most 64
-    characters.
+    for search, where a phrase must still match). ``normalized``: ``text`` already went
+    through ``ocr.thai.normalize`` (stored letters, search documents), so only digits
+    and case are folded here — the indexing fast path. Never raises; terms are at most
+    64 characters.
     """
-    segment = _segmenter()
-    terms: list[str] = []
-    for chunk in normalize(text).split():
-        for token in segment(chunk, _DICT, False, False):
-            for term in _WORD_CHARS.findall(token):
-                if drop_stopwords and term in _stopwords():
-                    continue
-                terms.append(term[:64])
-    return terms
+    text = thai.fold_digits(text or "").lower() if normalized else normalize(text)
+    tokens = _segmenter()(text, _DICT, False, False)
+    # One pass over the tokens joined by NUL (not a word character) splits off punctuation.
+    terms = _WORD_CHARS.findall("\x00".join(tokens))
+    if drop_stopwords:
+        stop = _stopwords()
+        terms = [t for t in terms if t not in stop]
+    return [t if len(t) <= 64 else t[:64] for t in terms]
 
 
 def compact(text: str) -> str:
@@ -86,19 +87,13 @@ def skeleton(text: str) -> str:
     return _NOT_SKELETON.sub("", _MARKS.sub("", normalize(text).replace("\u0e33", "\u0e32")))
 
 
-def skeleton_grams(text: str, n: int = 3) -> list[str]:
-    """Distinct character ``n``-grams of the skeleton of each word run in ``text``
-    (words shorter than ``n`` give themselves), in first-seen order."""
-    seen: dict[str, None] = {}
-    for run in normalize(text).split():
-        s = skeleton(run)
-        if len(s) < n:
-            if s:
-                seen.setdefault(s, None)
-            continue
-        for i in range(len(s) - n + 1):
-            seen.setdefault(s[i: i + n], None)
-    return list(seen)
+def skeleton_grams(text: str, n: int = 3, *, normalized: bool = False) -> list[str]:
+    """Distinct character ``n``-grams of the skeleton of each run of letters in
+    ``text`` (runs split at spaces and punctuation; a run shorter than ``n`` gives
+    itself), in first-seen order. ``normalized`` as for :func:`tokenize`."""
+    text = thai.fold_digits(text or "").lower() if normalized else normalize(text)
+    runs = _NOT_SKELETON.split(_MARKS.sub("", text.replace("\u0e33", "\u0e32")))
+    return list(dict.fromkeys(run[i: i + n] for run in runs if run for i in range(max(1, len(run) - n + 1))))
 
 
 def canonical_number(number: str) -> str:

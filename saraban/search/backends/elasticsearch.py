@@ -245,9 +245,9 @@ def _source(doc: SearchDocument) -> dict[str, Any]:
     f = doc.fields
     source: dict[str, Any] = {
         "letter_id": doc.letter_id,
-        "header_terms": " ".join(tokenize(doc.header)),
-        "body_terms": " ".join(tokenize(doc.body)),
-        "grams": " ".join(skeleton_grams(f"{doc.header}\n{doc.body}")),
+        "header_terms": " ".join(tokenize(doc.header, normalized=True)),
+        "body_terms": " ".join(tokenize(doc.body, normalized=True)),
+        "grams": " ".join(skeleton_grams(f"{doc.header}\n{doc.body}", normalized=True)),
         "numbers": sorted({c for c in (canonical_number(n) for n in doc.numbers) if c}),
         "units": sorted({str(u) for u in doc.units}),
         "document_date": f.get("document_date") or None,

@@ -167,9 +167,9 @@ _NO_DATE = date(1, 1, 1)
 def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[IndexedTerm], list[IndexedLink]]:
     """The rows of one document: its letter row, its terms and its links."""
     counts: Counter[str] = Counter()
-    for term in tokenize(doc.header):
+    for term in tokenize(doc.header, normalized=True):
         counts[term[:128]] += HEADER_WEIGHT
-    for term in tokenize(doc.body):
+    for term in tokenize(doc.body, normalized=True):
         counts[term[:128]] += 1.0
     for number in doc.numbers:
         canonical = canonical_number(number)
