@@ -202,3 +202,23 @@ def test_rebuild_replaces_everything(indexed):
 def test_odd_input_never_errors(indexed, text):
     results = search(indexed, text, limit=5)
     assert results.total >= 0
+
+
+def test_a_part_of_a_compound_word_is_found(backend):
+    """The dictionary keeps ``ผู้ประสบอุทกภัย`` and ``ศาลากลางจังหวัด`` whole; their parts
+    are indexed too, so a search for ``อุทกภัย`` or ``ศาลากลาง`` finds them as typed."""
+    backend.update([doc(51, subject="ขอรับการช่วยเหลือผู้ประสบอุทกภัย", body="ณ ศาลากลางจังหวัดสุโขทัย"),
+                    doc(52, subject="ขอเชิญประชุม", body="ห้องประชุมชั้นสอง")])
+    for text in ["อุทกภัย", "ผู้ประสบอุทกภัย", "ศาลากลาง"]:
+        results = search(backend, text)
+        assert ids(results) == [51] and not results.tolerant, text
+
+
+def test_a_misread_word_the_segmenter_breaks_into_pieces_is_found(backend):
+    """OCR read ``ศรีสัชนาลัย`` as ``ศรีสัชนาลั้ย``: not a dictionary word, segmented into
+    short pieces; the word as typed is still matched by its skeleton, and the letter
+    with the typed word in its subject ranks first among tolerant matches."""
+    backend.update([doc(61, subject="โครงการอนุรักษ์โบราณสถาน", body="อุทยานประวัติศาสตร์ศรีสัชนาลั้ย จังหวัดสุโขทัย"),
+                    doc(62, subject="รายงานการเดินทาง", body="อำเภอเมือง จังหวัดสุโขทัย")])
+    results = search(backend, "ศรีสัชนาลัย")
+    assert ids(results) == [61] and results.tolerant

@@ -24,12 +24,16 @@ service stay the same.
 
 from __future__ import annotations
 
+import functools
+import itertools
+import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 from saraban.core.access import AccessScope
-from saraban.search.analysis import canonical_number, highlight, skeleton_grams, tokenize
+from saraban.search.analysis import analyse_for_index, canonical_number, highlight, tokenize, tolerant_words
 from saraban.search.backends import (
     BackendStatus,
     Hit,
@@ -40,6 +44,8 @@ from saraban.search.backends import (
 )
 
 HEADER_BOOST = 2.0
+PARALLEL_FROM = 200  # documents in one call from which analysis runs in a process pool
+ANALYSIS_CHUNK = 50
 NUMBER_BOOST = 10.0
 MAX_WINDOW = 10_200  # the selector caps offset + limit at 10,100
 _KEYWORDS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units")
@@ -49,8 +55,8 @@ MAPPING: dict[str, Any] = {
     "_source": {"excludes": ["header_terms", "body_terms", "grams"]},
     "properties": {
         "letter_id": {"type": "long"},
-        "header_terms": {"type": "text", "analyzer": "whitespace"},
-        "body_terms": {"type": "text", "analyzer": "whitespace"},
+        "header_terms": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
+        "body_terms": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
         "grams": {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "docs"},
         "numbers": {"type": "keyword"},
         **{name: {"type": "keyword"} for name in _KEYWORDS},
@@ -70,16 +76,21 @@ class ElasticsearchBackend:
 
     Options (``SEARCH_BACKENDS``): ``url`` (e.g. ``http://127.0.0.1:9200``), ``index``
     (the alias searched and written, default ``saraban-letters``), ``timeout``
-    (seconds, default 10), ``shards``/``replicas`` of new indexes (1/0).
+    (seconds, default 10), ``shards``/``replicas`` of new indexes (1/0),
+    ``analysis_processes``: processes segmenting Thai for large batches (rebuilds, a
+    long outbox), default the number of cores; 1 segments in this process only.
     """
 
     def __init__(self, *, url: str, index: str = "saraban-letters", timeout: float = 10.0, shards: int = 1,
-                 replicas: int = 0, **options) -> None:
+                 replicas: int = 0, analysis_processes: int | None = None, **options) -> None:
+        from elastic_transport import OrjsonSerializer
         from elasticsearch import Elasticsearch
 
         self.url, self.alias = url, index
         self.shards, self.replicas = shards, replicas
-        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+        self.processes = max(1, analysis_processes or os.cpu_count() or 1)
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False,
+                                    serializers={"application/json": OrjsonSerializer()})
         self._ready = False
 
     # -- index management -----------------------------------------------------------
@@ -96,7 +107,8 @@ class ElasticsearchBackend:
     def _new_index(self, *, building: bool = False) -> str:
         name = f"{self.alias}-{time.strftime('%Y%m%d%H%M%S')}-{time.time_ns() % 1_000_000:06d}"
         settings = {"number_of_shards": self.shards, "number_of_replicas": self.replicas,
-                    "max_result_window": MAX_WINDOW, "refresh_interval": "-1" if building else "1s"}
+                    "max_result_window": MAX_WINDOW, "refresh_interval": "-1" if building else "1s",
+                    "translog": {"durability": "async" if building else "request"}}
         self._call("create index", self.client.indices.create, index=name, settings=settings, mappings=MAPPING)
         return name
 
@@ -123,8 +135,9 @@ class ElasticsearchBackend:
         from elasticsearch.helpers import BulkIndexError, streaming_bulk
 
         def actions():
-            for doc in documents:
-                yield {"_op_type": "index", "_index": index, "_id": str(doc.letter_id), "_source": _source(doc)}
+            for doc, analysed in self._analysed(documents):
+                yield {"_op_type": "index", "_index": index, "_id": str(doc.letter_id),
+                       "_source": _source(doc, analysed)}
             for letter_id in deleted:
                 yield {"_op_type": "delete", "_index": index, "_id": str(letter_id)}
 
@@ -139,6 +152,28 @@ class ElasticsearchBackend:
         except (ApiError, TransportError, BulkIndexError) as exc:
             raise SearchUnavailable(f"Elasticsearch ({self.url}) bulk: {exc}") from exc
         return count
+
+    def _analysed(self, documents: Iterable[SearchDocument]) -> Iterator[tuple[SearchDocument, tuple[str, str, str]]]:
+        """Each document with its analysed text (``analysis.analyse_for_index``), in
+        order. Past ``PARALLEL_FROM`` documents, chunks are analysed in a process pool
+        while earlier ones are being sent, so segmentation overlaps indexing."""
+        documents = iter(documents)
+        head = list(itertools.islice(documents, PARALLEL_FROM))
+        if self.processes == 1 or len(head) < PARALLEL_FROM:
+            for doc, analysed in zip(head, analyse_for_index([(d.header, d.body) for d in head])):
+                yield doc, analysed
+            return
+        pool = _pool(self.processes)
+        chunks = _chunked(itertools.chain(head, documents), ANALYSIS_CHUNK)
+        pending: list = []
+        for chunk in itertools.islice(chunks, self.processes * 4):
+            pending.append((chunk, pool.submit(analyse_for_index, [(d.header, d.body) for d in chunk])))
+        while pending:
+            chunk, future = pending.pop(0)
+            following = next(chunks, None)
+            if following:
+                pending.append((following, pool.submit(analyse_for_index, [(d.header, d.body) for d in following])))
+            yield from zip(chunk, future.result())
 
     def update(self, documents: Sequence[SearchDocument], deleted: Sequence[int] = ()) -> None:
         """Bulk index and delete through the alias, then refresh so searches see them."""
@@ -155,7 +190,7 @@ class ElasticsearchBackend:
         try:
             count = self._bulk(name, documents)
             self._call("settings", self.client.indices.put_settings, index=name,
-                       settings={"index": {"refresh_interval": "1s"}})
+                       settings={"index": {"refresh_interval": "1s", "translog.durability": "request"}})
             self._call("refresh", self.client.indices.refresh, index=name)
             actions = [{"remove": {"index": i, "alias": self.alias}} for i in old]
             actions.append({"add": {"index": name, "alias": self.alias, "is_write_index": True}})
@@ -196,19 +231,21 @@ class ElasticsearchBackend:
             return self._search(query, {"bool": {"filter": filters}}, terms, tolerant=False)
         should: list[dict] = []
         if terms:
-            should.append({"multi_match": {"query": " ".join(terms), "type": "cross_fields", "operator": "and",
-                                           "fields": [f"header_terms^{HEADER_BOOST}", "body_terms"]}})
+            should.append(_words_query(terms, "and"))
         if number:
             should.append({"term": {"numbers": {"value": number, "boost": NUMBER_BOOST}}})
         results = self._search(query, {"bool": {"filter": filters, "should": should, "minimum_should_match": 1}},
                                terms, tolerant=False)
         if results.total:
             return results
-        words = [g for g in (skeleton_grams(t) for t in tokenize(query.text)) if g and len(g[0]) >= 3]
+        words = tolerant_words(query.text)
         if not words:
             return results
-        must = [_tolerant_word(grams) for grams in words]
-        return self._search(query, {"bool": {"filter": filters, "must": must}}, terms, tolerant=True)
+        must = [_tolerant_word([w[i: i + 3] for i in range(len(w) - 2)]) for w in words]
+        # Letters with more of the words as typed rank first among the tolerant matches.
+        ranking = [_words_query(terms, "or")] if terms else []
+        return self._search(query, {"bool": {"filter": filters, "must": must, "should": ranking}}, terms,
+                            tolerant=True)
 
     def _search(self, query: SearchQuery, es_query: dict, terms: list[str], *, tolerant: bool) -> SearchResults:
         if query.sort == "date":
@@ -240,14 +277,32 @@ class ElasticsearchBackend:
                              tolerant=tolerant)
 
 
-def _source(doc: SearchDocument) -> dict[str, Any]:
-    """The Elasticsearch document of ``doc`` (segmentation and grams made here)."""
+@functools.cache
+def _pool(processes: int) -> ProcessPoolExecutor:
+    """One pool per process for the life of the process. Forked (not spawned): the
+    workers only run ``analysis.analyse_for_index`` on strings, never touch the database
+    or the network, and need not re-import the program that started them."""
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+
+
+def _chunked(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
+
+
+def _source(doc: SearchDocument, analysed: tuple[str, str, str]) -> dict[str, Any]:
+    """The Elasticsearch document of ``doc`` with its ``analysed`` text (header terms,
+    body terms, grams)."""
     f = doc.fields
+    header_terms, body_terms, grams = analysed
     source: dict[str, Any] = {
         "letter_id": doc.letter_id,
-        "header_terms": " ".join(tokenize(doc.header, normalized=True)),
-        "body_terms": " ".join(tokenize(doc.body, normalized=True)),
-        "grams": " ".join(skeleton_grams(f"{doc.header}\n{doc.body}", normalized=True)),
+        "header_terms": header_terms,
+        "body_terms": body_terms,
+        "grams": grams,
         "numbers": sorted({c for c in (canonical_number(n) for n in doc.numbers) if c}),
         "units": sorted({str(u) for u in doc.units}),
         "document_date": f.get("document_date") or None,
@@ -264,6 +319,13 @@ def _source(doc: SearchDocument) -> dict[str, Any]:
         value = f.get(name)
         source[name] = str(value) if value not in (None, "") else None
     return source
+
+
+def _words_query(terms: list[str], operator: str) -> dict:
+    """The segmented query words in the header (weighted) and the text; ``and``: every
+    word in one or the other."""
+    return {"multi_match": {"query": " ".join(terms), "type": "cross_fields", "operator": operator,
+                            "fields": [f"header_terms^{HEADER_BOOST}", "body_terms"]}}
 
 
 def _tolerant_word(grams: list[str]) -> dict:

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
 
 from saraban.core.access import AccessScope
-from saraban.search.analysis import canonical_number, highlight, skeleton, tokenize
+from saraban.search.analysis import canonical_number, highlight, index_terms, skeleton, tolerant_words, tokenize
 from saraban.search.backends import (
     BackendStatus,
     Hit,
@@ -103,7 +103,7 @@ class EmbeddedSearchBackend:
         matched = docs.filter(_match_q(terms, number))
         tolerant = False
         if not matched.exists():
-            words = [s for s in (skeleton(t) for t in tokenize(query.text)) if len(s) >= 3]
+            words = tolerant_words(query.text)
             if not words:
                 return SearchResults(total=0, hits=[], facets={f: [] for f in query.facets})
             tolerant_q = Q()
@@ -167,9 +167,9 @@ _NO_DATE = date(1, 1, 1)
 def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[IndexedTerm], list[IndexedLink]]:
     """The rows of one document: its letter row, its terms and its links."""
     counts: Counter[str] = Counter()
-    for term in tokenize(doc.header, normalized=True):
+    for term in index_terms(doc.header):
         counts[term[:128]] += HEADER_WEIGHT
-    for term in tokenize(doc.body, normalized=True):
+    for term in index_terms(doc.body):
         counts[term[:128]] += 1.0
     for number in doc.numbers:
         canonical = canonical_number(number)
