@@ -194,16 +194,18 @@ def canonical_number(number: str) -> str:
 MARK_START, MARK_END = "\ue000", "\ue001"
 
 
-def highlight(body: str, terms: list[str], *, width: int = 160) -> str:
+def highlight(body: str, terms: list[str], *, width: int = 160, normalized: bool = False) -> str:
     """A window of ``body`` (about ``width`` characters) around the first place a query
     term occurs, each occurrence of a term wrapped in ``MARK_START``/``MARK_END``.
 
     Terms are matched on the normalised text (Thai digits match Arabic ones); when
     normalisation changed the text's length the window is cut from the normalised
     text. Plain text, never HTML: interfaces escape it and turn the marks into their
-    own highlighting. Never raises.
+    own highlighting. ``normalized``: ``body`` already went through
+    ``ocr.thai.normalize`` (indexed text), so only digits and case are folded. Never
+    raises.
     """
-    folded = normalize(body)
+    folded = _fold(body) if normalized else normalize(body)
     source = body if len(folded) == len(body) else folded
     terms = sorted({t for t in terms if t}, key=len, reverse=True)
     positions = [p for p in (folded.find(t) for t in terms) if p >= 0]

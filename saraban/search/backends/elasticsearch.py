@@ -129,7 +129,8 @@ class ElasticsearchBackend:
         return list(self._call("read alias", self.client.indices.get_alias, name=self.alias).body)
 
     # -- writing --------------------------------------------------------------------
-    def _bulk(self, index: str, documents: Iterable[SearchDocument], deleted: Sequence[int] = ()) -> int:
+    def _bulk(self, index: str, documents: Iterable[SearchDocument], deleted: Sequence[int] = (), *,
+              require_alias: bool = False) -> int:
         from elastic_transport import TransportError
         from elasticsearch import ApiError
         from elasticsearch.helpers import BulkIndexError, streaming_bulk
@@ -144,7 +145,7 @@ class ElasticsearchBackend:
         count = 0
         try:
             for ok, item in streaming_bulk(self.client, actions(), chunk_size=500, raise_on_error=False,
-                                           raise_on_exception=True, max_retries=0):
+                                           raise_on_exception=True, max_retries=0, require_alias=require_alias):
                 op = next(iter(item.values()))
                 if not ok and not (op.get("status") == 404 and "delete" in item):
                     raise SearchUnavailable(f"Elasticsearch refused letter {op.get('_id')}: {op.get('error')}")
@@ -176,10 +177,15 @@ class ElasticsearchBackend:
             yield from zip(chunk, future.result())
 
     def update(self, documents: Sequence[SearchDocument], deleted: Sequence[int] = ()) -> None:
-        """Bulk index and delete through the alias, then refresh so searches see them."""
+        """Bulk index and delete through the alias, then refresh so searches see them.
+        Writes require the alias (never auto-create an unmapped index by its name)."""
         self._ensure_index()
-        self._bulk(self.alias, documents, deleted)
-        self._call("refresh", self.client.indices.refresh, index=self.alias)
+        try:
+            self._bulk(self.alias, documents, deleted, require_alias=True)
+            self._call("refresh", self.client.indices.refresh, index=self.alias)
+        except SearchUnavailable:
+            self._ready = False  # look for (or make) the index again next time
+            raise
 
     def rebuild(self, documents: Iterable[SearchDocument]) -> int:
         """Bulk-index ``documents`` into a new index (refresh off while building), then
@@ -196,7 +202,10 @@ class ElasticsearchBackend:
             actions.append({"add": {"index": name, "alias": self.alias, "is_write_index": True}})
             self._call("swap alias", self.client.indices.update_aliases, actions=actions)
         except BaseException:
-            self.client.options(ignore_status=404).indices.delete(index=name)
+            try:
+                self.client.options(ignore_status=404).indices.delete(index=name)
+            except Exception:  # the engine is down: the half-built index is left, unused
+                pass
             raise
         for index in old:
             self._call("delete old index", self.client.options(ignore_status=404).indices.delete, index=index)
@@ -266,7 +275,7 @@ class ElasticsearchBackend:
         for h in response["hits"]["hits"]:
             display = h["_source"].get("display", {})
             hits.append(Hit(letter_id=int(h["_id"]), score=round(float(h.get("_score") or 0.0), 4),
-                            snippet=highlight(display.get("body", ""), highlight_terms),
+                            snippet=highlight(display.get("body", ""), highlight_terms, normalized=True),
                             fields=display.get("fields", {})))
         facets = {
             name: sorted(((str(b["key"]), int(b["doc_count"])) for b in response.get("aggregations", {})

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, QuerySet, Sum
@@ -99,7 +98,7 @@ class EmbeddedSearchBackend:
         number = canonical_number(query.text)
         number = "#" + number[:127] if any(c.isdigit() for c in number) else ""
         if not terms and not number:
-            return self._results(query, docs, docs, terms, scores={}, tolerant=False)
+            return self._results(query, docs, docs, terms)
         matched = docs.filter(_match_q(terms, number))
         tolerant = False
         if not matched.exists():
@@ -110,58 +109,58 @@ class EmbeddedSearchBackend:
             for word in words:
                 tolerant_q &= Q(skeleton__contains=word)
             matched, tolerant = docs.filter(tolerant_q), True
-        scores = self._bm25(terms, number, matched, visible) if query.sort == "relevance" else {}
-        return self._results(query, docs, matched, terms, scores=scores, tolerant=tolerant)
+        return self._results(query, docs, matched, terms, number=number, visible=visible, tolerant=tolerant)
 
     def _results(self, query: SearchQuery, docs: QuerySet, matched: QuerySet, terms: list[str], *,
-                 scores: dict[int, float], tolerant: bool) -> SearchResults:
+                 number: str = "", visible: QuerySet | None = None, tolerant: bool = False) -> SearchResults:
         total = matched.count()
-        if query.sort == "relevance" and scores:
-            dates = dict(matched.filter(letter_id__in=list(scores)).values_list("letter_id", "document_date"))
-            ranked = sorted(scores, key=lambda i: (-scores[i], -(dates.get(i) or _NO_DATE).toordinal(), -i))
-            page = ranked[query.offset: query.offset + query.limit]
-            if len(page) < query.limit and len(ranked) < total:  # matched by the tolerant pass only: newest
-                rest = matched.exclude(letter_id__in=ranked).order_by("-document_date", "-letter_id")
-                skip = max(0, query.offset - len(ranked))
-                page += list(rest.values_list("letter_id", flat=True)[skip: skip + query.limit - len(page)])
+        if query.sort == "relevance" and (terms or number) and total:
+            ranked = self._ranked(terms, number, matched, visible if visible is not None else docs, query)
+            page, scores = [i for i, _ in ranked], dict(ranked)
         else:
             order = ("document_date", "letter_id") if query.sort == "-date" else ("-document_date", "-letter_id")
-            page = list(matched.order_by(*order).values_list("letter_id", flat=True)[
-                query.offset: query.offset + query.limit])
+            page, scores = list(matched.order_by(*order).values_list("letter_id", flat=True)[
+                query.offset: query.offset + query.limit]), {}
         rows = {r.letter_id: r for r in IndexedLetter.objects.filter(letter_id__in=page)}
-        highlight_terms = terms or [w for w in tokenize(query.text)]
-        hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), snippet=highlight(rows[i].body, highlight_terms),
+        highlight_terms = terms or tokenize(query.text)
+        hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), snippet=highlight(rows[i].body, highlight_terms, normalized=True),
                     fields=rows[i].fields) for i in page if i in rows]
         return SearchResults(total=total, hits=hits, facets=_facets(matched, query.facets), tolerant=tolerant)
 
-    def _bm25(self, terms: list[str], number: str, matched: QuerySet, visible: QuerySet) -> dict[int, float]:
-        """BM25 scores of the matched letters, with collection statistics over ``visible``
-        (the letters the person may see) only, so a score never moves with letters
-        hidden from them; a document-number match adds ``NUMBER_BONUS``."""
-        scores: dict[int, float] = {}
-        wanted = terms + ([number] if number else [])
-        if not wanted:
-            return scores
+    def _ranked(self, terms: list[str], number: str, matched: QuerySet, visible: QuerySet,
+                query: SearchQuery) -> list[tuple[int, float]]:
+        """The requested page of ``matched`` by BM25 (header terms weighted), computed in
+        one SQL query, newest first on ties: ``[(letter_id, score)]``. Collection
+        statistics are taken over ``visible`` (the letters the person may see) only, so
+        a score never moves with letters hidden from them; a document-number match adds
+        ``NUMBER_BONUS``; a letter matched only by the tolerant pass scores 0."""
         stats = visible.aggregate(n=Count("id"), total=Sum("length"))
         n_docs = stats["n"] or 1
         avg_len = ((stats["total"] or 0) / n_docs) or 1.0
-        visible_ids = visible.values("letter_id")
-        df = dict(IndexedTerm.objects.filter(term__in=terms, letter_id__in=visible_ids)
+        df = dict(IndexedTerm.objects.filter(term__in=terms, letter_id__in=visible.values("letter_id"))
                   .values("term").annotate(n=Count("letter_id")).values_list("term", "n")) if terms else {}
-        matched_ids = matched.values("letter_id")
-        lengths = dict(matched.values_list("letter_id", "length"))
-        for letter_id, term, tf in IndexedTerm.objects.filter(term__in=wanted, letter_id__in=matched_ids).values_list(
-                "letter_id", "term", "tf"):
-            if term == number:
-                scores[letter_id] = scores.get(letter_id, 0.0) + NUMBER_BONUS
-                continue
+        cases, params = [], []
+        for term in terms:
             idf = math.log(1 + (n_docs - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
-            norm = K1 * (1 - B + B * lengths.get(letter_id, avg_len) / avg_len)
-            scores[letter_id] = scores.get(letter_id, 0.0) + idf * tf * (K1 + 1) / (tf + norm)
-        return scores
-
-
-_NO_DATE = date(1, 1, 1)
+            cases.append(f"WHEN t.term = %s THEN %s * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * l.length / %s))")
+            params += [term, idf, avg_len]
+        if number:
+            cases.append(f"WHEN t.term = %s THEN {NUMBER_BONUS}")
+            params.append(number)
+        wanted = terms + ([number] if number else [])
+        matched_sql, matched_params = matched.values("letter_id").query.sql_with_params()
+        letters, term_table = IndexedLetter._meta.db_table, IndexedTerm._meta.db_table
+        sql = (
+            f"SELECT l.letter_id, COALESCE(SUM(CASE {' '.join(cases)} ELSE 0 END), 0) AS score "
+            f"FROM {letters} l LEFT JOIN {term_table} t ON t.letter_id = l.letter_id "
+            f"AND t.term IN ({', '.join(['%s'] * len(wanted))}) "
+            f"WHERE l.letter_id IN ({matched_sql}) "
+            f"GROUP BY l.letter_id, l.document_date "
+            f"ORDER BY score DESC, l.document_date DESC, l.letter_id DESC LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *wanted, *matched_params, query.limit, query.offset])
+            return [(int(letter_id), float(score)) for letter_id, score in cursor.fetchall()]
 
 
 def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[IndexedTerm], list[IndexedLink]]:

@@ -67,9 +67,31 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"   ส่งถึง {units[0]['name']} ({units[0]['reason']})")
 
+    def search_example(self) -> None:
+        """One search as the archive reader, through the configured backend."""
+        from saraban.core.errors import ServiceUnavailable
+        from saraban.routing.selectors import viewer_for
+        from saraban.search.backends import SearchUnavailable, get_backend
+        from saraban.search.selectors import search_letters
+        from saraban.search.services import drain_all
+
+        drain_all(retry_now=True)
+        try:
+            backend = get_backend().status()
+            results = search_letters(viewer_for(User.objects.get(username="archive")), "ร้องเรียน", limit=3)
+        except (SearchUnavailable, ServiceUnavailable) as exc:  # the demo goes on without search
+            self.stdout.write(f"ค้นหา: ระบบค้นหาไม่พร้อม ({exc})\n")
+            return
+        self.stdout.write(f"ค้นหา “ร้องเรียน” ในฐานะผู้ค้นคืนเอกสาร ({backend.backend} {backend.version}): "
+                          f"พบ {results.total} ฉบับ")
+        for hit in results.hits:
+            self.stdout.write(f"   เลขรับ {hit.fields.get('receive_number')} — {hit.fields.get('subject')}")
+        self.stdout.write("")
+
     def summary(self) -> None:
         registered = Letter.objects.filter(status=Letter.Status.REGISTERED).count()
         self.stdout.write(f"\nหนังสือในทะเบียนทั้งหมด {registered} ฉบับ\n")
+        self.search_example()
         self.stdout.write(f"ผู้ใช้ตัวอย่าง (รหัสผ่านทุกคน: {DEMO_PASSWORD})")
         for username, first, last, position, _clearance, roles in DEMO_PEOPLE:
             self.stdout.write(f"  {username:18} {first} {last} — {position}")
