@@ -114,9 +114,10 @@ def drain_outbox(*, limit: int = DRAIN_BATCH, only_ids: list[int] | None = None,
     """Send due outbox entries to the backend in one bulk request.
 
     Entries are due when unprocessed and their ``next_attempt_at`` has passed (or is
-    unset); ``only_ids`` restricts to those entries, ``letter_ids`` to those letters'. Each letter is sent once, as it is
-    now in the database. On :class:`SearchUnavailable` the entries get one more attempt
-    counted and a later ``next_attempt_at`` (``RETRY_DELAYS``); they are never dropped.
+    unset); ``only_ids`` restricts to those entries, ``letter_ids`` to those letters'.
+    Each letter is sent once, as it is now in the database. On
+    :class:`SearchUnavailable` the entries get one more attempt counted and a later
+    ``next_attempt_at`` (``RETRY_DELAYS``); they are never dropped.
     Returns a :class:`DrainResult`. Processed entries older than a day are removed.
     """
     now = timezone.now()

@@ -62,7 +62,8 @@ def test_an_outage_never_fails_a_save_and_loses_nothing(people, django_capture_o
         during = []
         for i in range(5):  # registrations go on while the engine is down
             with django_capture_on_commit_callbacks(execute=True):
-                during.append(registry.register_without_file(actor=clerk, fields=fields(900 + i, f"ทุนการศึกษาระหว่างหยุด {i}")))
+                during.append(registry.register_without_file(
+                    actor=clerk, fields=fields(900 + i, f"ทุนการศึกษาระหว่างหยุด {i}")))
         assert [letter.receive_number for letter in during] == list(range(4, 9))
         lag = outbox_lag()
         assert lag["pending"] == 5 and lag["retrying"] == 5  # each tried once after its commit

@@ -98,7 +98,7 @@ class EmbeddedSearchBackend:
         number = canonical_number(query.text)
         number = "#" + number[:127] if any(c.isdigit() for c in number) else ""
         if not terms and not number:
-            return self._results(query, docs, docs, terms)
+            return self._results(query, docs, terms)
         matched = docs.filter(_match_q(terms, number))
         tolerant = False
         if not matched.exists():
@@ -109,13 +109,14 @@ class EmbeddedSearchBackend:
             for word in words:
                 tolerant_q &= Q(skeleton__contains=word)
             matched, tolerant = docs.filter(tolerant_q), True
-        return self._results(query, docs, matched, terms, number=number, visible=visible, tolerant=tolerant)
+        return self._results(query, matched, terms, number=number, visible=visible, tolerant=tolerant)
 
-    def _results(self, query: SearchQuery, docs: QuerySet, matched: QuerySet, terms: list[str], *,
-                 number: str = "", visible: QuerySet | None = None, tolerant: bool = False) -> SearchResults:
+    def _results(self, query: SearchQuery, matched: QuerySet, terms: list[str], *, number: str = "",
+                 visible: QuerySet | None = None, tolerant: bool = False) -> SearchResults:
+        """The page, total and facets of ``matched`` (ranked against ``visible``)."""
         total = matched.count()
-        if query.sort == "relevance" and (terms or number) and total:
-            ranked = self._ranked(terms, number, matched, visible if visible is not None else docs, query)
+        if query.sort == "relevance" and (terms or number) and total and visible is not None:
+            ranked = self._ranked(terms, number, matched, visible, query)
             page, scores = [i for i, _ in ranked], dict(ranked)
         else:
             order = ("document_date", "letter_id") if query.sort == "-date" else ("-document_date", "-letter_id")
@@ -123,8 +124,9 @@ class EmbeddedSearchBackend:
                 query.offset: query.offset + query.limit]), {}
         rows = {r.letter_id: r for r in IndexedLetter.objects.filter(letter_id__in=page)}
         highlight_terms = terms or tokenize(query.text)
-        hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), snippet=highlight(rows[i].body, highlight_terms, normalized=True),
-                    fields=rows[i].fields) for i in page if i in rows]
+        hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), fields=rows[i].fields,
+                    snippet=highlight(rows[i].body, highlight_terms, normalized=True))
+                for i in page if i in rows]
         return SearchResults(total=total, hits=hits, facets=_facets(matched, query.facets), tolerant=tolerant)
 
     def _ranked(self, terms: list[str], number: str, matched: QuerySet, visible: QuerySet,
@@ -142,7 +144,8 @@ class EmbeddedSearchBackend:
         cases, params = [], []
         for term in terms:
             idf = math.log(1 + (n_docs - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
-            cases.append(f"WHEN t.term = %s THEN %s * t.tf * {K1 + 1} / (t.tf + {K1} * ({1 - B} + {B} * l.length / %s))")
+            cases.append(f"WHEN t.term = %s THEN %s * t.tf * {K1 + 1} "
+                         f"/ (t.tf + {K1} * ({1 - B} + {B} * l.length / %s))")
             params += [term, idf, avg_len]
         if number:
             cases.append(f"WHEN t.term = %s THEN {NUMBER_BONUS}")
@@ -183,8 +186,8 @@ def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[IndexedTerm], list[I
     )
     terms = [IndexedTerm(letter_id=doc.letter_id, term=t, tf=tf) for t, tf in counts.items()]
     links = [IndexedLink(letter_id=doc.letter_id, kind="unit", value=str(c)[:64]) for c in set(doc.units)]
-    links += [IndexedLink(letter_id=doc.letter_id, kind="route_unit", value=str(u)) for u in set(a.get("route_units", []))]
-    links += [IndexedLink(letter_id=doc.letter_id, kind="route_user", value=str(u)) for u in set(a.get("route_users", []))]
+    for kind in ("route_units", "route_users"):
+        links += [IndexedLink(letter_id=doc.letter_id, kind=kind[:-1], value=str(v)) for v in set(a.get(kind, []))]
     return letter, terms, links
 
 
