@@ -17,7 +17,7 @@ from saraban.search.selectors import labelled_facets, search_letters
 
 #: Query parameters that filter (the API and the page use the same names).
 FILTER_PARAMS = {"unit": "units", "register": "register", "urgency": "urgency", "secrecy": "secrecy",
-                 "status": "status", "year": "year", "document_type": "document_type"}
+                 "status": "status", "year": "year", "document_type": "document_type", "sender": "sender"}
 
 
 def parse_date(value: str | None) -> dt.date | None:

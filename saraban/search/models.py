@@ -46,6 +46,7 @@ class IndexedLetter(models.Model):
     status = models.CharField(max_length=16, blank=True)
     year = models.CharField(max_length=8, blank=True)
     document_type = models.CharField(max_length=16, blank=True)
+    sender = models.CharField(max_length=255, blank=True)
     document_date = models.DateField(null=True, blank=True)
     desk_unit = models.BigIntegerField(null=True)
     agency = models.BigIntegerField(null=True)

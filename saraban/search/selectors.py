@@ -31,7 +31,7 @@ def search_letters(viewer: Viewer, text: str = "", *, filters: dict[str, list[st
 
     query = SearchQuery(
         text=_CONTROL.sub(" ", text or "")[:MAX_QUERY_CHARS],
-        filters={k: [str(v)[:64] for v in vs][:20] for k, vs in (filters or {}).items() if k in FACETS and vs},
+        filters={k: [str(v)[:255] for v in vs][:20] for k, vs in (filters or {}).items() if k in FACETS and vs},
         date_from=date_from, date_to=date_to, sort=sort if sort in SORTS else "relevance",
         facets=tuple(f for f in facets if f in FACETS),
         limit=max(1, min(int(limit), 100)), offset=max(0, min(int(offset), MAX_OFFSET)),
@@ -62,7 +62,7 @@ def _log_classified_hits(viewer: Viewer, results: SearchResults) -> None:
 
 
 FACET_TITLES = {"units": "หน่วยงาน", "register": "ทะเบียน", "urgency": "ชั้นความเร็ว", "secrecy": "ชั้นความลับ",
-                "status": "สถานะ", "year": "ปี (พ.ศ.)", "document_type": "ชนิดหนังสือ"}
+                "status": "สถานะ", "year": "ปี (พ.ศ.)", "document_type": "ชนิดหนังสือ", "sender": "ผู้ส่ง"}
 
 
 def labelled_facets(facets: dict[str, list[tuple[str, int]]]) -> dict[str, list[dict]]:

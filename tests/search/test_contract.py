@@ -145,6 +145,9 @@ def test_facets_count_what_matches(indexed):
     assert dict(results.facets["year"]) == {"2019": 1, "2022": 1}
     assert dict(results.facets["units"]) == {"DESK": 2, "OPS-ICT": 1}
     assert dict(results.facets["secrecy"]) == {"unclassified": 2}
+    assert dict(results.facets["sender"]) == {"กรมคุมประพฤติ": 2}
+    assert ids(search(indexed, "", filters={"sender": ["กรมคุมประพฤติ"]}, limit=50)) == [3, 2, 1]
+    assert search(indexed, "", filters={"sender": ["กรมอื่น"]}).total == 0
 
 
 def test_sort_by_date_and_paging(indexed):

@@ -110,3 +110,23 @@ def test_the_page_offers_filters_with_counts(people, letters):
     assert "ชั้นความเร็ว" in page and "ด่วนที่สุด (๑)" in page and "ปกติ (๒)" in page
     narrowed = client.get("/search/", {"q": "ระบบ", "urgency": "most_urgent"}).content.decode()
     assert "พบ ๑ รายการ" in narrowed and "ระบบด่วนที่สุด" in narrowed
+
+
+def test_the_worker_sends_what_the_outbox_still_holds(people, settings):
+    """A change whose send failed after its commit waits in the outbox; the worker's
+    periodic jobs (``SARABAN_WORKER_PERIODIC``) send it."""
+    from django.utils.module_loading import import_string
+
+    from saraban.registry import services
+    from saraban.search.models import OutboxEntry
+    from saraban.search.services import outbox_lag
+
+    letter = services.register_without_file(actor=people["clerk"], fields={
+        "document_number": "พม ๐๒๐๑/๘๘๘", "document_date": "2025-06-17", "subject": "ขอรับการสนับสนุนรถพยาบาล",
+        "issuing_office": "โรงพยาบาลชุมชน"})  # in a test transaction its on-commit send never runs
+    assert OutboxEntry.objects.filter(letter_id=letter.pk, processed_at__isnull=True).exists()
+    assert search_letters(viewer_for(people["clerk"]), "รถพยาบาล").total == 0
+    for job in settings.SARABAN_WORKER_PERIODIC:
+        import_string(job)()
+    assert ids(search_letters(viewer_for(people["clerk"]), "รถพยาบาล")) == [letter.pk]
+    assert outbox_lag()["pending"] == 0

@@ -28,7 +28,7 @@ from django.utils.module_loading import import_string
 from saraban.core.access import AccessScope
 
 #: Fields a query may filter on and count (facets), as indexed from a letter.
-FACETS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units")
+FACETS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units", "sender")
 SORTS = ("relevance", "date", "-date")
 
 

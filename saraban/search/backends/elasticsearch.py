@@ -13,7 +13,7 @@ Mapping (one document per registered letter, ``_id`` = letter id):
 - ``grams``: skeleton trigrams (tolerant pass; no norms, no frequencies);
 - ``numbers``: canonical document numbers (keyword, DOMAIN.md §1);
 - ``register``, ``urgency``, ``secrecy``, ``status``, ``year``, ``document_type``,
-  ``units``: keywords for filters and facets; ``document_date``: date;
+  ``units``, ``sender`` (as shown): keywords for filters and facets; ``document_date``: date;
 - ``access.*``: the access fields of :class:`saraban.core.access.AccessScope`;
 - ``display``: what a hit shows and the text snippets are cut from (stored, not indexed).
 
@@ -44,11 +44,12 @@ from saraban.search.backends import (
 )
 
 HEADER_BOOST = 2.0
+SENDER_CHARS = 255  # the sender as a filter value (the embedded column's width)
 PARALLEL_FROM = 200  # documents in one call from which analysis runs in a process pool
 ANALYSIS_CHUNK = 50
 NUMBER_BOOST = 10.0
 MAX_WINDOW = 10_200  # the selector caps offset + limit at 10,100
-_KEYWORDS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units")
+_KEYWORDS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units", "sender")
 
 MAPPING: dict[str, Any] = {
     "dynamic": False,
@@ -324,9 +325,9 @@ def _source(doc: SearchDocument, analysed: tuple[str, str, str]) -> dict[str, An
         },
         "display": {"fields": f, "body": doc.body},
     }
-    for name in ("register", "urgency", "secrecy", "status", "year", "document_type"):
+    for name in ("register", "urgency", "secrecy", "status", "year", "document_type", "sender"):
         value = f.get(name)
-        source[name] = str(value) if value not in (None, "") else None
+        source[name] = str(value)[:SENDER_CHARS] if value not in (None, "") else None
     return source
 
 

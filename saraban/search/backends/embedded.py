@@ -33,7 +33,7 @@ from saraban.search.models import IndexedLetter, IndexedLink, IndexedTerm
 K1, B = 1.2, 0.75
 HEADER_WEIGHT = 2.0
 NUMBER_BONUS = 10.0
-_COLUMNS = ("register", "urgency", "secrecy", "status", "year", "document_type")
+_COLUMNS = ("register", "urgency", "secrecy", "status", "year", "document_type", "sender")
 
 
 class EmbeddedSearchBackend:
@@ -180,7 +180,7 @@ def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[IndexedTerm], list[I
     f, a = doc.fields, doc.access
     letter = IndexedLetter(
         letter_id=doc.letter_id, fields=f, body=doc.body, skeleton=skeleton(f"{doc.header}\n{doc.body}"),
-        length=int(sum(counts.values())), **{c: str(f.get(c) or "") for c in _COLUMNS},
+        length=int(sum(counts.values())), **{c: str(f.get(c) or "")[:255] for c in _COLUMNS},
         document_date=f.get("document_date") or None, desk_unit=a.get("desk_unit"), agency=a.get("agency"),
         created_by=a.get("created_by"),
     )

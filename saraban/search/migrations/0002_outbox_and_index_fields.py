@@ -72,6 +72,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name='indexedletter',
+            name='sender',
+            field=models.CharField(blank=True, max_length=255),
+        ),
+        migrations.AddField(
+            model_name='indexedletter',
             name='register',
             field=models.CharField(blank=True, max_length=32),
         ),
