@@ -27,18 +27,12 @@ class OutboxEntry(models.Model):
 
 
 class IndexedLetter(models.Model):
-    """A letter as the embedded backend indexed it.
-
-    ``fields`` keeps what a hit shows (number, date, subject…); ``body`` the full text
-    for snippets; ``skeleton`` the text without the marks OCR misreads (tolerant
-    matching); ``length`` the number of terms (BM25); the other columns are the filters,
-    facets and access fields of the search contract.
-    """
+    """A letter as the embedded backend indexed it: the filters, facets and access
+    fields of the search contract and ``length``, the number of terms (BM25). Kept
+    narrow (its text is in :class:`IndexedText`) so that the scans every search makes
+    over the letters a person may see stay short."""
 
     letter_id = models.BigIntegerField(unique=True)
-    fields = models.JSONField(default=dict)
-    body = models.TextField(blank=True)
-    skeleton = models.TextField(blank=True)
     length = models.PositiveIntegerField(default=0)
     register = models.CharField(max_length=32, blank=True)
     urgency = models.CharField(max_length=16, blank=True)
@@ -55,6 +49,17 @@ class IndexedLetter(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["document_date"]), models.Index(fields=["secrecy", "agency"])]
+
+
+class IndexedText(models.Model):
+    """What a hit shows and is matched on besides terms: ``fields`` (number, date,
+    subject…), ``body`` the full text (snippets), ``skeleton`` the text without the
+    marks OCR misreads (the tolerant pass)."""
+
+    letter_id = models.BigIntegerField(unique=True)
+    fields = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    skeleton = models.TextField(blank=True)
 
 
 class IndexedTerm(models.Model):

@@ -1,13 +1,14 @@
 """The embedded search backend: an inverted index in the service's own database.
 
-No server to run: letters, their terms and their many-valued fields live in three
-tables (``IndexedLetter``, ``IndexedTerm``, ``IndexedLink``) of the same database as
-the letters, on SQLite and on PostgreSQL alike, so the access scope, the filters and
-the match are one SQL query and counts and facets come from the same rows. Ranking
-is BM25 with header terms weighted double, a bonus for a document-number match, and
-collection statistics taken over the letters the person may see only. The matching
-rules are the contract's (``saraban.search.backends``); the tolerant pass looks for
-each query word's skeleton inside the letter's skeleton.
+No server to run: letters (a narrow row of filter and access columns), their text,
+their terms and their many-valued fields live in four tables (``IndexedLetter``,
+``IndexedText``, ``IndexedTerm``, ``IndexedLink``) of the same database as the
+letters, on SQLite and on PostgreSQL alike, so the access scope, the filters and the
+match are one SQL query and counts and facets come from the same rows. Ranking is
+BM25 in SQL with header terms weighted double and a bonus for a document-number match;
+collection statistics are taken over the whole index, as Elasticsearch's are. The
+matching rules are the contract's (``saraban.search.backends``); the tolerant pass
+looks for each query word's skeleton inside the letter's skeleton.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from saraban.search.backends import (
     SearchQuery,
     SearchResults,
 )
-from saraban.search.models import IndexedLetter, IndexedLink, IndexedTerm
+from saraban.search.models import IndexedLetter, IndexedLink, IndexedTerm, IndexedText
 
 K1, B = 1.2, 0.75
 HEADER_WEIGHT = 2.0
@@ -49,10 +50,11 @@ class EmbeddedSearchBackend:
         letter: the ORM's per-object work was most of the indexing time)."""
         documents = list(documents)
         ids = [d.letter_id for d in documents] + list(deleted)
-        letters, terms, links = [], [], []
+        letters, texts, terms, links = [], [], [], []
         for doc in documents:
-            row, doc_terms, doc_links = _rows(doc)
+            row, text, doc_terms, doc_links = _rows(doc)
             letters.append(row)
+            texts.append(text)
             terms += doc_terms
             links += doc_links
         term_sql = (f"INSERT INTO {IndexedTerm._meta.db_table} (letter_id, term, tf) VALUES (%s, %s, %s)")
@@ -61,8 +63,10 @@ class EmbeddedSearchBackend:
             for chunk in _chunks(ids, 500):
                 IndexedTerm.objects.filter(letter_id__in=chunk).delete()
                 IndexedLink.objects.filter(letter_id__in=chunk).delete()
+                IndexedText.objects.filter(letter_id__in=chunk).delete()
                 IndexedLetter.objects.filter(letter_id__in=chunk).delete()
             IndexedLetter.objects.bulk_create(letters, batch_size=500)
+            IndexedText.objects.bulk_create(texts, batch_size=200)
             for chunk in _chunks(terms, 5000):
                 cursor.executemany(term_sql, chunk)
             for chunk in _chunks(links, 5000):
@@ -89,6 +93,7 @@ class EmbeddedSearchBackend:
         with transaction.atomic():
             IndexedTerm.objects.all().delete()
             IndexedLink.objects.all().delete()
+            IndexedText.objects.all().delete()
             IndexedLetter.objects.all().delete()
 
     def status(self) -> BackendStatus:
@@ -111,42 +116,42 @@ class EmbeddedSearchBackend:
             words = tolerant_words(query.text)
             if not words:
                 return SearchResults(total=0, hits=[], facets={f: [] for f in query.facets})
-            tolerant_q = Q()
+            texts = IndexedText.objects.all()
             for word in words:
-                tolerant_q &= Q(skeleton__contains=word)
-            matched, tolerant = docs.filter(tolerant_q), True
-        return self._results(query, matched, terms, number=number, visible=visible, tolerant=tolerant)
+                texts = texts.filter(skeleton__contains=word)
+            matched, tolerant = docs.filter(letter_id__in=texts.values("letter_id")), True
+        return self._results(query, matched, terms, number=number, tolerant=tolerant)
 
     def _results(self, query: SearchQuery, matched: QuerySet, terms: list[str], *, number: str = "",
-                 visible: QuerySet | None = None, tolerant: bool = False) -> SearchResults:
-        """The page, total and facets of ``matched`` (ranked against ``visible``)."""
+                 tolerant: bool = False) -> SearchResults:
+        """The page, total and facets of ``matched``."""
         total = matched.count()
-        if query.sort == "relevance" and (terms or number) and total and visible is not None:
-            ranked = self._ranked(terms, number, matched, visible, query)
+        if query.sort == "relevance" and (terms or number) and total:
+            ranked = self._ranked(terms, number, matched, query)
             page, scores = [i for i, _ in ranked], dict(ranked)
         else:
             order = ("document_date", "letter_id") if query.sort == "-date" else ("-document_date", "-letter_id")
             page, scores = list(matched.order_by(*order).values_list("letter_id", flat=True)[
                 query.offset: query.offset + query.limit]), {}
-        rows = {r.letter_id: r for r in IndexedLetter.objects.filter(letter_id__in=page)}
+        rows = {r.letter_id: r for r in IndexedText.objects.filter(letter_id__in=page)}
         highlight_terms = terms or tokenize(query.text)
         hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), fields=rows[i].fields,
                     snippet=highlight(rows[i].body, highlight_terms, normalized=True))
                 for i in page if i in rows]
         return SearchResults(total=total, hits=hits, facets=_facets(matched, query.facets), tolerant=tolerant)
 
-    def _ranked(self, terms: list[str], number: str, matched: QuerySet, visible: QuerySet,
+    def _ranked(self, terms: list[str], number: str, matched: QuerySet,
                 query: SearchQuery) -> list[tuple[int, float]]:
         """The requested page of ``matched`` by BM25 (header terms weighted), computed in
         one SQL query, newest first on ties: ``[(letter_id, score)]``. Collection
-        statistics are taken over ``visible`` (the letters the person may see) only, so
-        a score never moves with letters hidden from them; a document-number match adds
-        ``NUMBER_BONUS``; a letter matched only by the tolerant pass scores 0."""
-        stats = visible.aggregate(n=Count("id"), total=Sum("length"))
+        statistics (letters, mean length, letters per term) are over the whole index,
+        like Elasticsearch's; a document-number match adds ``NUMBER_BONUS``; a letter
+        matched only by the tolerant pass scores 0."""
+        stats = IndexedLetter.objects.aggregate(n=Count("id"), total=Sum("length"))
         n_docs = stats["n"] or 1
         avg_len = ((stats["total"] or 0) / n_docs) or 1.0
-        df = dict(IndexedTerm.objects.filter(term__in=terms, letter_id__in=visible.values("letter_id"))
-                  .values("term").annotate(n=Count("letter_id")).values_list("term", "n")) if terms else {}
+        df = dict(IndexedTerm.objects.filter(term__in=terms).values("term").annotate(n=Count("id"))
+                  .values_list("term", "n")) if terms else {}
         cases, params = [], []
         for term in terms:
             idf = math.log(1 + (n_docs - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
@@ -172,9 +177,9 @@ class EmbeddedSearchBackend:
             return [(int(letter_id), float(score)) for letter_id, score in cursor.fetchall()]
 
 
-def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[tuple], list[tuple]]:
-    """The rows of one document: its letter row, its terms ``(letter_id, term, tf)``
-    and its links ``(letter_id, kind, value)``."""
+def _rows(doc: SearchDocument) -> tuple[IndexedLetter, IndexedText, list[tuple], list[tuple]]:
+    """The rows of one document: its letter row, its text row, its terms
+    ``(letter_id, term, tf)`` and its links ``(letter_id, kind, value)``."""
     counts: Counter[str] = Counter()
     for term in index_terms(doc.header):
         counts[term[:128]] += HEADER_WEIGHT
@@ -185,9 +190,10 @@ def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[tuple], list[tuple]]
         if canonical:
             counts["#" + canonical[:127]] += 1.0
     f, a = doc.fields, doc.access
+    text = IndexedText(letter_id=doc.letter_id, fields=f, body=doc.body,
+                       skeleton=skeleton(f"{doc.header}\n{doc.body}"))
     letter = IndexedLetter(
-        letter_id=doc.letter_id, fields=f, body=doc.body, skeleton=skeleton(f"{doc.header}\n{doc.body}"),
-        length=int(sum(counts.values())), **{c: str(f.get(c) or "")[:255] for c in _COLUMNS},
+        letter_id=doc.letter_id, length=int(sum(counts.values())), **{c: str(f.get(c) or "")[:255] for c in _COLUMNS},
         document_date=f.get("document_date") or None, desk_unit=a.get("desk_unit"), agency=a.get("agency"),
         created_by=a.get("created_by"),
     )
@@ -195,7 +201,7 @@ def _rows(doc: SearchDocument) -> tuple[IndexedLetter, list[tuple], list[tuple]]
     links = [(doc.letter_id, "unit", str(c)[:64]) for c in set(doc.units)]
     for kind in ("route_units", "route_users"):
         links += [(doc.letter_id, kind[:-1], str(v)) for v in set(a.get(kind, []))]
-    return letter, terms, links
+    return letter, text, terms, links
 
 
 def _linked(kind: str, values: Iterable) -> Q:
@@ -252,17 +258,23 @@ def _match_q(terms: list[str], number: str) -> Q:
 
 
 def _facets(matched: QuerySet, names: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
+    """Counts per value of each facet among ``matched``: the column facets from one
+    ``GROUP BY`` over their combinations (one scan), the units from the links."""
     facets: dict[str, list[tuple[str, int]]] = {}
-    for name in names:
-        if name == "units":
-            rows = (IndexedLink.objects.filter(kind="unit", letter_id__in=matched.values("letter_id"))
-                    .values_list("value").annotate(n=Count("letter_id")))
-        elif name in _COLUMNS:
-            rows = matched.exclude(**{name: ""}).values_list(name).annotate(n=Count("id")).order_by()
-        else:
-            continue
-        facets[name] = sorted(((str(v), n) for v, n in rows), key=lambda x: (-x[1], x[0]))[:50]
-    return facets
+    columns = [name for name in names if name in _COLUMNS]
+    if columns:
+        totals: dict[str, Counter] = {name: Counter() for name in columns}
+        for row in matched.values_list(*columns).annotate(n=Count("id")).order_by():
+            for name, value in zip(columns, row[:-1]):
+                if value:
+                    totals[name][str(value)] += row[-1]
+        for name in columns:
+            facets[name] = sorted(totals[name].items(), key=lambda x: (-x[1], x[0]))[:50]
+    if "units" in names:
+        rows = (IndexedLink.objects.filter(kind="unit", letter_id__in=matched.values("letter_id"))
+                .values_list("value").annotate(n=Count("letter_id")).order_by())
+        facets["units"] = sorted(((str(v), n) for v, n in rows), key=lambda x: (-x[1], x[0]))[:50]
+    return {name: facets[name] for name in names if name in facets}
 
 
 def _chunks(items: list, size: int):
