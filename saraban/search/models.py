@@ -48,7 +48,9 @@ class IndexedLetter(models.Model):
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        indexes = [models.Index(fields=["document_date"]), models.Index(fields=["secrecy", "agency"])]
+        # No index on the access columns: they match most rows, and SQLite would prefer
+        # such an index to the letter-id lookups of a short candidate list.
+        indexes = [models.Index(fields=["document_date"])]
 
 
 class IndexedText(models.Model):

@@ -46,6 +46,6 @@ def search(request):
         "query": arguments["text"], "results": results, "page": page, "error": error, "facets": facets,
         "sort": arguments["sort"], "sort_labels": SORT_LABELS, "searching": searching,
         "date_from": request.GET.get("date_from", ""), "date_to": request.GET.get("date_to", ""),
-        "base_query": params.urlencode(), "chosen_filters": {p: request.GET.getlist(p) for p in FILTER_PARAMS},
+        "base_query": params.urlencode(),
         "has_next": bool(results and results["total"] > page * PAGE_SIZE),
     })

@@ -34,6 +34,7 @@ from saraban.search.models import IndexedLetter, IndexedLink, IndexedTerm, Index
 K1, B = 1.2, 0.75
 HEADER_WEIGHT = 2.0
 NUMBER_BONUS = 10.0
+FEW_CANDIDATES = 5_000
 _COLUMNS = ("register", "urgency", "secrecy", "status", "year", "document_type", "sender")
 
 
@@ -110,7 +111,8 @@ class EmbeddedSearchBackend:
         number = "#" + number[:127] if any(c.isdigit() for c in number) else ""
         if not terms and not number:
             return self._results(query, docs, terms)
-        matched = docs.filter(_match_q(terms, number))
+        df = _letters_per_term(terms + ([number] if number else []))
+        matched = docs.filter(_match_q(terms, number, df))
         tolerant = False
         if not matched.exists():
             words = tolerant_words(query.text)
@@ -120,14 +122,14 @@ class EmbeddedSearchBackend:
             for word in words:
                 texts = texts.filter(skeleton__contains=word)
             matched, tolerant = docs.filter(letter_id__in=texts.values("letter_id")), True
-        return self._results(query, matched, terms, number=number, tolerant=tolerant)
+        return self._results(query, matched, terms, number=number, df=df, tolerant=tolerant)
 
     def _results(self, query: SearchQuery, matched: QuerySet, terms: list[str], *, number: str = "",
-                 tolerant: bool = False) -> SearchResults:
+                 df: dict[str, int] | None = None, tolerant: bool = False) -> SearchResults:
         """The page, total and facets of ``matched``."""
         total = matched.count()
         if query.sort == "relevance" and (terms or number) and total:
-            ranked = self._ranked(terms, number, matched, query)
+            ranked = self._ranked(terms, number, matched, query, df or {})
             page, scores = [i for i, _ in ranked], dict(ranked)
         else:
             order = ("document_date", "letter_id") if query.sort == "-date" else ("-document_date", "-letter_id")
@@ -140,8 +142,8 @@ class EmbeddedSearchBackend:
                 for i in page if i in rows]
         return SearchResults(total=total, hits=hits, facets=_facets(matched, query.facets), tolerant=tolerant)
 
-    def _ranked(self, terms: list[str], number: str, matched: QuerySet,
-                query: SearchQuery) -> list[tuple[int, float]]:
+    def _ranked(self, terms: list[str], number: str, matched: QuerySet, query: SearchQuery,
+                df: dict[str, int]) -> list[tuple[int, float]]:
         """The requested page of ``matched`` by BM25 (header terms weighted), computed in
         one SQL query, newest first on ties: ``[(letter_id, score)]``. Collection
         statistics (letters, mean length, letters per term) are over the whole index,
@@ -150,8 +152,6 @@ class EmbeddedSearchBackend:
         stats = IndexedLetter.objects.aggregate(n=Count("id"), total=Sum("length"))
         n_docs = stats["n"] or 1
         avg_len = ((stats["total"] or 0) / n_docs) or 1.0
-        df = dict(IndexedTerm.objects.filter(term__in=terms).values("term").annotate(n=Count("id"))
-                  .values_list("term", "n")) if terms else {}
         cases, params = [], []
         for term in terms:
             idf = math.log(1 + (n_docs - df.get(term, 0) + 0.5) / (df.get(term, 0) + 0.5))
@@ -245,15 +245,40 @@ def _filters_q(query: SearchQuery) -> Q:
     return q
 
 
-def _match_q(terms: list[str], number: str) -> Q:
-    """Every term present, or the document number equal."""
+def _letters_per_term(terms: list[str]) -> dict[str, int]:
+    """How many letters of the whole index hold each term (an index range count)."""
+    if not terms:
+        return {}
+    return dict(IndexedTerm.objects.filter(term__in=terms).values("term").annotate(n=Count("id"))
+                .values_list("term", "n"))
+
+
+def _match_q(terms: list[str], number: str, df: dict[str, int]) -> Q:
+    """Every term present, or the document number equal.
+
+    When the postings are short (the rarest term, plus the number, in at most
+    ``FEW_CANDIDATES`` letters) the candidate ids are read first, so the database looks
+    up those letters instead of scanning every visible one against the postings."""
+    if any(df.get(t, 0) == 0 for t in terms):
+        terms = []  # a term in no letter: only the number can match
+    if not terms and not (number and df.get(number)):
+        return Q(pk__in=[])
+    smallest = min((df[t] for t in terms), default=0) + (df.get(number, 0) if number else 0)
+    having_all = (IndexedTerm.objects.filter(term__in=terms).values("letter_id")
+                  .annotate(n=Count("term", distinct=True)).filter(n=len(terms)).values("letter_id"))
+    by_number = IndexedTerm.objects.filter(term=number).values("letter_id")
+    if smallest <= FEW_CANDIDATES:
+        ids: set[int] = set()
+        if terms:
+            ids.update(having_all.values_list("letter_id", flat=True))
+        if number:
+            ids.update(by_number.values_list("letter_id", flat=True))
+        return Q(letter_id__in=sorted(ids))
     q = Q(pk__in=[])
     if terms:
-        having_all = (IndexedTerm.objects.filter(term__in=terms).values("letter_id")
-                      .annotate(n=Count("term", distinct=True)).filter(n=len(terms)).values("letter_id"))
         q |= Q(letter_id__in=having_all)
     if number:
-        q |= Q(letter_id__in=IndexedTerm.objects.filter(term=number).values("letter_id"))
+        q |= Q(letter_id__in=by_number)
     return q
 
 

@@ -125,10 +125,6 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['document_date'], name='search_inde_documen_0538d8_idx'),
         ),
         migrations.AddIndex(
-            model_name='indexedletter',
-            index=models.Index(fields=['secrecy', 'agency'], name='search_inde_secrecy_df761d_idx'),
-        ),
-        migrations.AddIndex(
             model_name='indexedlink',
             index=models.Index(fields=['kind', 'value', 'letter_id'], name='search_inde_kind_b4ad8e_idx'),
         ),
