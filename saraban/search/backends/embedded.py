@@ -118,10 +118,17 @@ class EmbeddedSearchBackend:
             words = tolerant_words(query.text)
             if not words:
                 return SearchResults(total=0, hits=[], facets={f: [] for f in query.facets})
-            texts = IndexedText.objects.all()
+            # Only the texts of the letters in scope and filters are read, and the
+            # (usually few) matches are read once, not rescanned by every later query.
+            texts = IndexedText.objects.filter(letter_id__in=docs.values("letter_id"))
             for word in words:
                 texts = texts.filter(skeleton__contains=word)
-            matched, tolerant = docs.filter(letter_id__in=texts.values("letter_id")), True
+            ids = list(texts.values_list("letter_id", flat=True)[:FEW_CANDIDATES + 1])
+            if len(ids) <= FEW_CANDIDATES:
+                matched = docs.filter(letter_id__in=ids)
+            else:
+                matched = docs.filter(letter_id__in=texts.values("letter_id"))
+            tolerant = True
         return self._results(query, matched, terms, number=number, df=df, tolerant=tolerant)
 
     def _results(self, query: SearchQuery, matched: QuerySet, terms: list[str], *, number: str = "",
