@@ -104,8 +104,7 @@ class EmbeddedSearchBackend:
     # -- reading -------------------------------------------------------------------
     def search(self, query: SearchQuery, *, scope: AccessScope) -> SearchResults:
         """See :class:`saraban.search.backends.SearchBackend`."""
-        visible = IndexedLetter.objects.filter(_scope_q(scope))
-        docs = visible.filter(_filters_q(query))
+        docs = IndexedLetter.objects.filter(_scope_q(scope)).filter(_filters_q(query))
         terms = sorted({t[:128] for t in tokenize(query.text)})
         number = canonical_number(query.text)
         number = "#" + number[:127] if any(c.isdigit() for c in number) else ""
