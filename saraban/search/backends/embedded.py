@@ -98,8 +98,15 @@ class EmbeddedSearchBackend:
             IndexedLetter.objects.all().delete()
 
     def status(self) -> BackendStatus:
-        return BackendStatus(backend="embedded", version=f"{connection.vendor} {connection.Database.__name__}",
-                             documents=IndexedLetter.objects.count())
+        """The database it lives in as the version: ``SQLite 3.40.1``, ``PostgreSQL 15.4``."""
+        documents = IndexedLetter.objects.count()
+        if connection.vendor == "sqlite":
+            version = f"SQLite {connection.Database.sqlite_version}"
+        elif connection.vendor == "postgresql":
+            version = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+        else:
+            version = connection.vendor
+        return BackendStatus(backend="embedded", version=version, documents=documents)
 
     # -- reading -------------------------------------------------------------------
     def search(self, query: SearchQuery, *, scope: AccessScope) -> SearchResults:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from saraban.core.models import User
 from saraban.routing.selectors import viewer_for
+from saraban.core.templatetags.thai import thai_date
 from saraban.search.api import results_as_dict
 from saraban.search.selectors import search_letters
 
@@ -33,7 +34,10 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(results, ensure_ascii=False))
             return
-        self.stdout.write(f"พบ {results['total']} รายการ")
+        found = f"พบ {results['total']} รายการ"
+        if results["tolerant"]:
+            found += " (ไม่พบคำตรงตัว จึงแสดงหนังสือที่มีคำใกล้เคียง เช่น คำที่อ่านจากภาพสแกนผิดเพี้ยน)"
+        self.stdout.write(found)
         for hit in results["hits"]:
             self.stdout.write(f"- เลขรับ {hit['receive_number']} ที่ {hit['document_number']} "
-                              f"ลงวันที่ {hit['document_date']} เรื่อง {hit['subject']}\n  {hit['snippet']}")
+                              f"ลงวันที่ {thai_date(hit['document_date'])} เรื่อง {hit['subject']}\n  {hit['snippet']}")
