@@ -174,8 +174,9 @@ def reindex_all(*, progress=None) -> int:
     """Rebuild the whole index from the database without downtime (the backend builds
     a new index and swaps it in), then send again every outbox entry written since the
     rebuild began, so changes made during it are not lost. ``progress(n)`` is called
-    every 1,000 letters. Returns the number of letters indexed. Raises
-    :class:`SearchUnavailable` when the backend is down."""
+    every 1,000 letters. Returns the number of letters indexed; the rebuild is an audit
+    event (``search.reindex``). Raises :class:`SearchUnavailable` when the backend is
+    down."""
     from saraban.registry.models import Letter
 
     started = timezone.now()
@@ -188,9 +189,14 @@ def reindex_all(*, progress=None) -> int:
                 progress(n)
             yield document_for(letter)
 
-    count = get_backend().rebuild(documents())
+    from saraban.core.audit import record_event
+
+    backend = get_backend()
+    count = backend.rebuild(documents())
     OutboxEntry.objects.filter(created_at__gte=started).update(processed_at=None, next_attempt_at=None)
     drain_all()
+    record_event(actor=None, action="search.reindex", target_type="search_index", target_id=type(backend).__name__,
+                 letters=count, seconds=round((timezone.now() - started).total_seconds(), 1))
     return count
 
 

@@ -130,3 +130,17 @@ def test_the_worker_sends_what_the_outbox_still_holds(people, settings):
         import_string(job)()
     assert ids(search_letters(viewer_for(people["clerk"]), "รถพยาบาล")) == [letter.pk]
     assert outbox_lag()["pending"] == 0
+
+
+def test_reindex_rebuilds_from_the_database_and_is_audited(people, letters, capsys):
+    from django.core.management import call_command
+
+    from saraban.core.models import AuditEvent
+    from saraban.search.backends import get_backend
+
+    get_backend().clear()
+    assert search_letters(viewer_for(people["archive"]), "ศูนย์ดำรงธรรม").total == 0
+    call_command("search_reindex")
+    assert "จัดทำดัชนีใหม่แล้ว 2 รายการ" in capsys.readouterr().out
+    assert ids(search_letters(viewer_for(people["archive"]), "ศูนย์ดำรงธรรม")) == [letters["ratchaburi"].pk]
+    assert AuditEvent.objects.filter(action="search.reindex").get().data["letters"] == 2
