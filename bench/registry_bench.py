@@ -46,6 +46,8 @@ import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parent.parent
 PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 
@@ -96,15 +98,6 @@ def log(message: str) -> None:
     print(f"  . {message}", file=sys.stderr, flush=True)
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def with_database(url: str, name: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{name}"))
@@ -131,8 +124,8 @@ def run_phase(name: str, script: str, clients: int, each: int, env: dict, extra:
     wall = max(ends) - start_at
     figures = {"clients": clients, "letters": len(latencies), "seconds": round(wall, 2),
                "per_second": round(len(latencies) / wall, 1),
-               "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
-               "p95_ms": round(percentile(latencies, 0.95) * 1000, 1)}
+               "p50_ms": round(float(np.percentile(latencies, 50)) * 1000, 1),
+               "p95_ms": round(float(np.percentile(latencies, 95)) * 1000, 1)}
     log(f"{name}: {figures['letters']:,} letters by {clients} clients in {wall:.1f} s — "
         f"{figures['per_second']:,.1f}/s, p95 {figures['p95_ms']} ms")
     return figures

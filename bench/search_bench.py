@@ -708,14 +708,10 @@ def ndcg(ranked: list[int], judged: dict[int, int], k: int = 10) -> float:
 # --------------------------------------------------------------------------- running
 
 def percentile(values: list[float], p: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default)."""
-    xs = sorted(values)
-    if not xs:
-        return float("nan")
-    pos = (len(xs) - 1) * p / 100
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+    """numpy's percentile (linear interpolation between closest ranks); NaN when empty."""
+    import numpy as np
+
+    return float(np.percentile(values, p)) if values else float("nan")
 
 
 def check_elasticsearch(url: str) -> str | None:

@@ -92,10 +92,15 @@ def compact(text: str) -> str:
     return re.sub(r"[\s.]+", "", normalize(text))
 
 
+def _unmarked(folded: str) -> str:
+    """``folded`` (normalised) without the marks OCR misreads; sara am counts as sara aa."""
+    return _MARKS.sub("", folded.replace("\u0e33", "\u0e32"))
+
+
 def skeleton(text: str) -> str:
     """The letters of ``text`` without the marks OCR misreads and without spaces or
     punctuation: ``"ราชบุรี"`` and its misreading ``"ราชบูรี"`` both give ``"ราชบร"``."""
-    return _NOT_SKELETON.sub("", _MARKS.sub("", normalize(text).replace("\u0e33", "\u0e32")))
+    return _NOT_SKELETON.sub("", _unmarked(normalize(text)))
 
 
 @functools.lru_cache(maxsize=1)
@@ -153,7 +158,7 @@ def skeleton_trigrams(text: str) -> str:
     than three letters give nothing (the tolerant pass ignores such words too).
     Computed on code points with numpy (about 0.2 ms for a 3,000-character letter).
     """
-    runs = _NOT_SKELETON.sub(" ", _MARKS.sub("", _fold(text or "").replace("\u0e33", "\u0e32")))
+    runs = _NOT_SKELETON.sub(" ", _unmarked(_fold(text or "")))
     c = np.frombuffer(runs.encode("utf-32-le"), dtype=np.uint32)
     if len(c) < 3:
         return ""
@@ -173,7 +178,7 @@ def tolerant_words(text: str, *, shortest: int = 3) -> list[str]:
     not segmented: a misread word is not in the dictionary, and segmenting it would
     break it into pieces too short to match anything), those of at least ``shortest``
     letters, for the tolerant pass."""
-    runs = _NOT_SKELETON.split(_MARKS.sub("", normalize(text).replace("\u0e33", "\u0e32")))
+    runs = _NOT_SKELETON.split(_unmarked(normalize(text)))
     return [w for w in runs if len(w) >= shortest]
 
 

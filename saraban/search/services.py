@@ -97,14 +97,19 @@ class DrainResult:
     error: str = ""
 
 
+def _registered_letters():
+    """Registered letters with what :func:`document_for` reads (register, desk unit,
+    routes with their units) fetched along."""
+    from saraban.registry.models import Letter
+
+    return (Letter.objects.filter(status=Letter.Status.REGISTERED)
+            .select_related("register", "desk_unit").prefetch_related("routes__to_unit"))
+
+
 def _documents(letter_ids: list[int]) -> tuple[list[SearchDocument], list[int]]:
     """Documents of the registered letters among ``letter_ids``; the others (drafts,
     deleted) are to be removed from the index."""
-    from saraban.registry.models import Letter
-
-    letters = (Letter.objects.filter(pk__in=letter_ids, status=Letter.Status.REGISTERED)
-               .select_related("register", "desk_unit").prefetch_related("routes__to_unit"))
-    documents = [document_for(letter) for letter in letters]
+    documents = [document_for(letter) for letter in _registered_letters().filter(pk__in=letter_ids)]
     found = {d.letter_id for d in documents}
     return documents, [i for i in letter_ids if i not in found]
 
@@ -177,19 +182,15 @@ def reindex_all(*, progress=None) -> int:
     every 1,000 letters. Returns the number of letters indexed; the rebuild is an audit
     event (``search.reindex``). Raises :class:`SearchUnavailable` when the backend is
     down."""
-    from saraban.registry.models import Letter
+    from saraban.core.audit import record_event
 
     started = timezone.now()
 
     def documents():
-        letters = (Letter.objects.filter(status=Letter.Status.REGISTERED).order_by("pk")
-                   .select_related("register", "desk_unit").prefetch_related("routes__to_unit"))
-        for n, letter in enumerate(letters.iterator(chunk_size=500), 1):
+        for n, letter in enumerate(_registered_letters().order_by("pk").iterator(chunk_size=500), 1):
             if progress and n % 1000 == 0:
                 progress(n)
             yield document_for(letter)
-
-    from saraban.core.audit import record_event
 
     backend = get_backend()
     count = backend.rebuild(documents())

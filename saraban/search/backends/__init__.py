@@ -29,6 +29,8 @@ from saraban.core.access import AccessScope
 
 #: Fields a query may filter on and count (facets), as indexed from a letter.
 FACETS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units", "sender")
+#: The facets with one value per letter (``units`` has many).
+SINGLE_VALUED_FACETS = tuple(name for name in FACETS if name != "units")
 SORTS = ("relevance", "date", "-date")
 
 

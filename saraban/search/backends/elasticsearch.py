@@ -35,6 +35,8 @@ from typing import Any
 from saraban.core.access import AccessScope
 from saraban.search.analysis import analyse_for_index, canonical_number, highlight, tokenize, tolerant_words
 from saraban.search.backends import (
+    FACETS,
+    SINGLE_VALUED_FACETS,
     BackendStatus,
     Hit,
     SearchDocument,
@@ -49,7 +51,7 @@ PARALLEL_FROM = 200  # documents in one call from which analysis runs in a proce
 ANALYSIS_CHUNK = 50
 NUMBER_BOOST = 10.0
 MAX_WINDOW = 10_200  # the selector caps offset + limit at 10,100
-_KEYWORDS = ("register", "urgency", "secrecy", "status", "year", "document_type", "units", "sender")
+_KEYWORDS = FACETS
 
 MAPPING: dict[str, Any] = {
     "dynamic": False,
@@ -271,12 +273,11 @@ class ElasticsearchBackend:
             from_=min(query.offset, MAX_WINDOW), size=size, track_total_hits=True, aggs=aggs or None,
             source=["display"],
         ).body
-        highlight_terms = terms or tokenize(query.text)
         hits = []
         for h in response["hits"]["hits"]:
             display = h["_source"].get("display", {})
             hits.append(Hit(letter_id=int(h["_id"]), score=round(float(h.get("_score") or 0.0), 4),
-                            snippet=highlight(display.get("body", ""), highlight_terms, normalized=True),
+                            snippet=highlight(display.get("body", ""), terms, normalized=True),
                             fields=display.get("fields", {})))
         facets = {
             name: sorted(((str(b["key"]), int(b["doc_count"])) for b in response.get("aggregations", {})
@@ -325,7 +326,7 @@ def _source(doc: SearchDocument, analysed: tuple[str, str, str]) -> dict[str, An
         },
         "display": {"fields": f, "body": doc.body},
     }
-    for name in ("register", "urgency", "secrecy", "status", "year", "document_type", "sender"):
+    for name in SINGLE_VALUED_FACETS:
         value = f.get(name)
         source[name] = str(value)[:SENDER_CHARS] if value not in (None, "") else None
     return source

@@ -23,6 +23,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from saraban.core.access import AccessScope
 from saraban.search.analysis import canonical_number, highlight, index_terms, skeleton, tolerant_words, tokenize
 from saraban.search.backends import (
+    SINGLE_VALUED_FACETS,
     BackendStatus,
     Hit,
     SearchDocument,
@@ -35,7 +36,7 @@ K1, B = 1.2, 0.75
 HEADER_WEIGHT = 2.0
 NUMBER_BONUS = 10.0
 FEW_CANDIDATES = 5_000
-_COLUMNS = ("register", "urgency", "secrecy", "status", "year", "document_type", "sender")
+_COLUMNS = SINGLE_VALUED_FACETS
 
 
 class EmbeddedSearchBackend:
@@ -149,9 +150,8 @@ class EmbeddedSearchBackend:
             page, scores = list(matched.order_by(*order).values_list("letter_id", flat=True)[
                 query.offset: query.offset + query.limit]), {}
         rows = {r.letter_id: r for r in IndexedText.objects.filter(letter_id__in=page)}
-        highlight_terms = terms or tokenize(query.text)
         hits = [Hit(letter_id=i, score=round(scores.get(i, 0.0), 4), fields=rows[i].fields,
-                    snippet=highlight(rows[i].body, highlight_terms, normalized=True))
+                    snippet=highlight(rows[i].body, terms, normalized=True))
                 for i in page if i in rows]
         return SearchResults(total=total, hits=hits, facets=_facets(matched, query.facets), tolerant=tolerant)
 
