@@ -138,12 +138,22 @@ SARABAN_AGENCY_NAME = os.environ.get(
     "SARABAN_AGENCY_NAME", "สำนักงานปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์"
 )
 SARABAN_OCR_LANGUAGES = os.environ.get("SARABAN_OCR_LANGUAGES", "tha+eng")
+# Registers (DOMAIN.md §3, §7): the month numbers restart in (1 = calendar year, the
+# regulation's rule; 10 = fiscal year) for registers created from now on; how long a
+# reservation (จองเลข) holds; the retention period unless a rule says otherwise, and
+# rules per document type (years; None = permanent, ห้ามทำลาย); Thai digits on the
+# receive stamp, slips and books.
+SARABAN_REGISTER_YEAR_START_MONTH = int(os.environ.get("SARABAN_REGISTER_YEAR_START_MONTH", "1"))
+SARABAN_RESERVATION_HOURS = float(os.environ.get("SARABAN_RESERVATION_HOURS", "24"))
+SARABAN_RETENTION_YEARS = int(os.environ.get("SARABAN_RETENTION_YEARS", "10"))
+SARABAN_RETENTION_RULES: dict[str, int | None] = {}
+SARABAN_THAI_DIGITS = os.environ.get("SARABAN_THAI_DIGITS", "1") != "0"
 # A worker that has not reported for this many seconds is taken as not running.
 SARABAN_WORKER_STALE_SECONDS = 30
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker runs every few seconds besides its queue (dotted paths, no arguments).
-SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all"]
+SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all", "saraban.registry.numbering.expire_reservations"]
 SARABAN_WORKER_PERIODIC_SECONDS = float(os.environ.get("SARABAN_WORKER_PERIODIC_SECONDS", 2))
 
 REST_FRAMEWORK = {

@@ -23,7 +23,6 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 import ocr
@@ -33,7 +32,8 @@ from ocr.errors import InputError
 from saraban.core.audit import record_event
 from saraban.core.classes import DocumentType, Role, Secrecy, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed
-from saraban.registry.models import Letter, LetterFile, Register, RegisterCounter
+from saraban.registry import numbering
+from saraban.registry.models import Letter, LetterFile, Register, RegisterEntry
 from saraban.registry.selectors import find_duplicate
 from saraban.registry.selectors import visible_letters as visible_to
 from saraban.search.services import enqueue_index
@@ -394,33 +394,47 @@ def register_without_file(*, actor, fields: dict[str, Any], kind: str = Letter.K
 
 
 def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], register_code: str | None) -> None:
-    """Number ``letter`` in its register; call inside the caller's transaction."""
+    """Number ``letter`` in its register and write its book row; call inside the
+    caller's transaction.
+
+    Everything that does not need the number is done first; the counter's lock is
+    taken last (:func:`numbering.issue_number`), so that registrations of one register
+    queue only for the duplicate check, the letter's and the book's rows and the audit
+    event — the duplicate check under the lock sees every letter registered before.
+    """
     if not letter.subject.strip():
         raise InvalidInput("กรุณากรอกเรื่อง (subject) ก่อนยืนยันลงทะเบียน", code="subject_required")
     letter.document_number_canonical = thai.canonical_number(letter.document_number)
     register = register_for(actor=actor, desk=letter.desk_unit, secrecy=letter.secrecy, code=register_code)
-    now = timezone.now()
-    year = timezone.localtime(now).year
-    # Lock the register's counter first: registrations of one register then queue here,
-    # and the duplicate check below sees every letter registered before this one.
-    counter = _locked_counter(register=register, year=year)
+    enqueue_index(letter.pk)  # the outbox row commits with the registration, or not at all
+    issued = numbering.issue_number(register)
     _refuse_duplicate(actor=actor, letter=letter)
     letter.register = register
     letter.desk_unit = register.desk_unit
-    letter.year = year
-    letter.receive_number = _next_number(counter)
-    letter.registered_at = now
+    letter.year = issued.year
+    letter.receive_number = issued.number
+    letter.registered_at = issued.at
     letter.registered_by = actor
     letter.status = Letter.Status.REGISTERED
     letter.duplicate_of = None
     letter.save()
+    RegisterEntry.objects.create(
+        register=register, year=issued.year, number=issued.number, state=RegisterEntry.State.ISSUED,
+        entered_at=issued.at, entered_by=actor, letter=letter, **_book_values(letter),
+    )
     record_event(
         actor=actor, action=action, target_type="letter", target_id=letter.pk,
-        register=register.code, year=year, receive_number=letter.receive_number,
+        register=register.code, year=issued.year, receive_number=issued.number,
         suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
         confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}),
     )
-    enqueue_index(letter.pk)
+
+
+def _book_values(letter: Letter) -> dict[str, Any]:
+    """The columns of form 13 a letter fills: ที่, ลงวันที่, จาก, ถึง, เรื่อง, หมายเหตุ."""
+    return dict(document_number=letter.document_number, document_date=letter.document_date,
+                sender=letter.issuing_office or letter.sender, addressee=letter.addressee,
+                subject=letter.subject, remarks=letter.remarks)
 
 
 def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Register:
@@ -451,10 +465,34 @@ def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Regis
             raise InvalidInput("ยังไม่ได้ตั้งทะเบียนหนังสือลับ กรุณาให้ผู้ดูแลระบบกำหนดนายทะเบียนข้อมูลข่าวสารลับ",
                                code="no_secret_register")
         return register
-    register, _ = Register.objects.get_or_create(
-        code=f"{desk.code}-IN",
-        defaults={"name": f"ทะเบียนหนังสือรับ {desk.name}", "desk_unit": desk},
-    )
+    return desk_register(desk=desk, direction=Register.Direction.INCOMING)
+
+
+def desk_register(*, desk, direction: str, series: str = Register.Series.GENERAL, secret: bool = False) -> Register:
+    """The register of ``desk`` for ``direction`` and ``series`` (created on first use).
+
+    Codes: ``<desk>-IN``, ``<desk>-OUT``, ``<desk>-OUT-W`` (circulars), ``<desk>-ORDER``;
+    the secret registers ``<agency>-SECRET-IN`` / ``-SECRET-OUT`` (one per agency, kept
+    at ``desk``, the secret registrar's unit). New registers restart their numbers in
+    ``SARABAN_REGISTER_YEAR_START_MONTH``; an outgoing one prints the agency's letter
+    code before its numbers until an administrator sets the unit's digits.
+    """
+    incoming = direction == Register.Direction.INCOMING
+    if secret:
+        code = f"{desk.agency.code}-SECRET-{'IN' if incoming else 'OUT'}"
+        name = f"{'ทะเบียนหนังสือรับ' if incoming else 'ทะเบียนหนังสือส่ง'} (ลับ) {desk.agency.short_name or desk.agency.name}"
+    else:
+        suffix = {Register.Series.GENERAL: "IN" if incoming else "OUT", Register.Series.CIRCULAR: "OUT-W",
+                  Register.Series.ORDER: "ORDER"}[series]
+        code = f"{desk.code}-{suffix}"
+        title = {Register.Series.GENERAL: "ทะเบียนหนังสือรับ" if incoming else "ทะเบียนหนังสือส่ง",
+                 Register.Series.CIRCULAR: "ทะเบียนหนังสือเวียน", Register.Series.ORDER: "ทะเบียนคำสั่ง"}[series]
+        name = f"{title} {desk.name}"
+    register, _ = Register.objects.get_or_create(code=code, defaults={
+        "name": name, "desk_unit": desk, "direction": direction, "series": series, "is_secret": secret,
+        "year_start_month": settings.SARABAN_REGISTER_YEAR_START_MONTH,
+        "number_prefix": desk.agency.letter_code,
+    })
     return register
 
 
@@ -480,37 +518,12 @@ def _refuse_duplicate(*, actor, letter: Letter) -> None:
         raise DuplicateLetter("หนังสือลับฉบับนี้ลงทะเบียนในทะเบียนหนังสือลับแล้ว กรุณาติดต่อนายทะเบียนข้อมูลข่าวสารลับ")
 
 
-def _locked_counter(*, register: Register, year: int) -> RegisterCounter:
-    """The counter row of ``register`` for ``year``, locked until the transaction ends.
-
-    Numbers are issued exactly once, in order, with no gaps (DOMAIN.md §3): the row is
-    locked (``SELECT … FOR UPDATE`` on PostgreSQL; the write lock of an IMMEDIATE
-    transaction on SQLite) until commit, so concurrent registrations queue instead of
-    reading the same value, and a rolled-back registration rolls its number back.
-    Raises RuntimeError outside a transaction.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("register numbers are issued only inside transaction.atomic()")
-    RegisterCounter.objects.get_or_create(register=register, year=year)
-    return RegisterCounter.objects.select_for_update().get(register=register, year=year)
-
-
-def _next_number(counter: RegisterCounter) -> int:
-    """Advance a locked counter by one and return the number issued."""
-    RegisterCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + 1)
-    counter.refresh_from_db(fields=["last_number"])
-    return counter.last_number
-
-
 def ensure_secret_register(*, desk) -> Register:
-    """Create (once) the agency's secret register, kept at ``desk`` (the secret
-    registrar's unit); its code is ``<agency code>-SECRET-IN``."""
-    register, _ = Register.objects.get_or_create(
-        code=f"{desk.agency.code}-SECRET-IN",
-        defaults={"name": f"ทะเบียนหนังสือรับ (ลับ) {desk.agency.short_name or desk.agency.name}",
-                  "desk_unit": desk, "is_secret": True},
-    )
-    return register
+    """Create (once) the agency's secret incoming and outgoing registers, kept at
+    ``desk`` (the secret registrar's unit); returns the incoming one
+    (``<agency code>-SECRET-IN``)."""
+    desk_register(desk=desk, direction=Register.Direction.OUTGOING, secret=True)
+    return desk_register(desk=desk, direction=Register.Direction.INCOMING, secret=True)
 
 
 def discard_draft(*, actor, letter_id: int, reason: str) -> None:
