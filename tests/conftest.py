@@ -22,6 +22,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _no_remembered_worker():
+    """Each test decides afresh whether a worker runs (the answer is cached per process)."""
+    from saraban.core import workers
+
+    workers._seen = (0.0, False)
+    yield
+    workers._seen = (0.0, False)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Tasks run at once in tests (on commit), so pages and APIs see the reading finish.

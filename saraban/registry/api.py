@@ -7,7 +7,7 @@ answered as RFC 7807 problems by ``saraban.core.api``.
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 
 from saraban.core.audit import record_classified_access
 from saraban.core.classes import DocumentType, Secrecy, Urgency
-from saraban.core.errors import InvalidInput
-from saraban.registry import selectors, services
-from saraban.registry.models import Letter
+from saraban.core.errors import InvalidInput, NotAllowed
+from saraban.registry import books, retention, selectors, services
+from saraban.registry import outgoing as outgoing_services
+from saraban.registry.models import DestructionList, Letter, OutgoingLetter, Register, RegisterEntry
 from saraban.routing.selectors import viewer_for
 
 
@@ -161,3 +162,319 @@ class LetterFileView(APIView):
         file = selectors.get_letter_file(viewer_for(request.user), letter_id, role)
         record_classified_access(actor=request.user, letter=file.letter, action="letter.download", role=role)
         return FileResponse(file.file.open("rb"), content_type=file.mime, filename=file.original_name)
+
+
+# --------------------------------------------------------------------------- books (forms 13, 14)
+
+
+def _period(params) -> tuple:
+    """``from``/``to`` query parameters (ISO or Thai dates, either era); default: this
+    month so far."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    start = services._clean_date(params.get("from")) if params.get("from") else today.replace(day=1)
+    end = services._clean_date(params.get("to")) if params.get("to") else today
+    return start, end
+
+
+def _file(content: bytes, *, name: str, mime: str) -> FileResponse:
+    import io
+
+    return FileResponse(io.BytesIO(content), content_type=mime, filename=name, as_attachment=True)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RegisterSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Register
+        fields = ["code", "name", "direction", "series", "is_secret", "year_start_month", "number_prefix"]
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    register = serializers.CharField(source="register.code")
+
+    class Meta:
+        model = RegisterEntry
+        fields = ["id", "register", "year", "number", "state", "entered_at", "document_number", "document_date",
+                  "sender", "addressee", "subject", "action", "remarks", "corrects", "letter", "outgoing",
+                  "reserved_for", "expires_at", "cancelled_at", "cancel_reason"]
+
+
+class RegistersView(APIView):
+    """The registers whose books the person may read (a secret register only for the
+    secret-document registrar)."""
+
+    @extend_schema(responses=RegisterSerializer(many=True))
+    def get(self, request):
+        return Response(RegisterSerializer(books.readable_registers(request.user), many=True).data)
+
+
+class BookView(APIView):
+    """A register's book for a period (``from``, ``to``: ISO or Thai dates): JSON rows,
+    or the regulation's form 13/14 as ``format=pdf`` or ``format=xlsx``."""
+
+    @extend_schema(responses={200: OpenApiResponse(description="rows, or a PDF/XLSX file")})
+    def get(self, request, code: str):
+        from saraban.documents import render
+
+        register = books.get_register(request.user, code)
+        start, end = _period(request.query_params)
+        fmt = request.query_params.get("format") or "json"
+        name = f"{register.code}_{start.isoformat()}_{end.isoformat()}"
+        if fmt == "pdf":
+            return _file(render.book_pdf(books.as_document(register, date_from=start, date_to=end)),
+                         name=f"{name}.pdf", mime="application/pdf")
+        if fmt == "xlsx":
+            return _file(render.book_xlsx(books.as_document(register, date_from=start, date_to=end)),
+                         name=f"{name}.xlsx", mime=XLSX)
+        if fmt != "json":
+            raise InvalidInput("format ต้องเป็น json, pdf หรือ xlsx", code="invalid_format")
+        lines = books.book_lines(register, date_from=start, date_to=end)
+        rows = [{**EntrySerializer(line.entry).data, "number_display": line.number, "action": line.action,
+                 "remarks": line.remarks} for line in lines]
+        return Response({"register": RegisterSerializer(register).data, "from": start, "to": end, "rows": rows})
+
+
+class ReservationSerializer(serializers.Serializer):
+    reserved_for = serializers.CharField()
+    count = serializers.IntegerField(default=1)
+    hours = serializers.FloatField(required=False)
+
+
+class ReservationsView(APIView):
+    """Reserve (จองเลข) numbers of a register the person keeps."""
+
+    @extend_schema(request=ReservationSerializer, responses={201: EntrySerializer(many=True)})
+    def post(self, request, code: str):
+        data = ReservationSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entries = books.reserve(actor=request.user, register_code=code, **data.validated_data)
+        return Response(EntrySerializer(entries, many=True).data, status=201)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class CancelReservationView(APIView):
+    """Cancel a reservation: the row stays in the book marked ยกเลิก."""
+
+    @extend_schema(request=ReasonSerializer, responses=EntrySerializer)
+    def post(self, request, entry_id: int):
+        entry = books.cancel(actor=request.user, entry_id=entry_id, reason=request.data.get("reason") or "")
+        return Response(EntrySerializer(entry).data)
+
+
+class CorrectionSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+    document_number = serializers.CharField(required=False, allow_blank=True)
+    document_date = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    sender = serializers.CharField(required=False, allow_blank=True)
+    addressee = serializers.CharField(required=False, allow_blank=True)
+    subject = serializers.CharField(required=False)
+
+
+class CorrectEntryView(APIView):
+    """Correct an issued row: a new row with the next number, linked to the old one."""
+
+    @extend_schema(request=CorrectionSerializer, responses={201: EntrySerializer})
+    def post(self, request, entry_id: int):
+        data = plain_data(request.data)
+        reason = data.pop("reason", "")
+        entry = books.correct_entry(actor=request.user, entry_id=entry_id, fields=data, reason=reason)
+        return Response(EntrySerializer(entry).data, status=201)
+
+
+class CloseYearView(APIView):
+    """Close a register's book of a year that has ended (``year``: CE or BE)."""
+
+    @extend_schema(request=inline_serializer("CloseYear", {"year": serializers.IntegerField()}),
+                   responses={200: OpenApiResponse(description="last number, issued, cancelled")})
+    def post(self, request, code: str):
+        try:
+            year = int(request.data.get("year"))
+        except (TypeError, ValueError):
+            raise InvalidInput("กรุณาระบุปี (พ.ศ. หรือ ค.ศ.)", code="invalid_year") from None
+        closed = books.close(actor=request.user, register_code=code, year=year)
+        return Response({"register": code, "year": closed.year, "last_number": closed.last_number,
+                         "issued": closed.issued, "cancelled_now": closed.cancelled_now})
+
+
+class ReceiveSlipView(APIView):
+    """The receive slip (ใบรับหนังสือ) of a registered letter, as PDF."""
+
+    @extend_schema(responses={200: OpenApiResponse(description="PDF")})
+    def get(self, request, letter_id: int):
+        from saraban.documents.render import receive_slip_pdf
+
+        letter = selectors.get_letter(viewer_for(request.user), letter_id)
+        record_classified_access(actor=request.user, letter=letter, action="letter.receive_slip", via="api")
+        content = receive_slip_pdf(services.receive_slip(letter))
+        return _file(content, name=f"ใบรับ-{letter.receive_number}-{letter.year + 543}.pdf", mime="application/pdf")
+
+
+class StampView(APIView):
+    """Put the receive stamp on a registered letter's PDF again (a clerk of its register)."""
+
+    @extend_schema(request=None, responses=LetterSerializer)
+    def post(self, request, letter_id: int):
+        letter = selectors.get_letter(viewer_for(request.user), letter_id)
+        if letter.register is None or not books.keeps_register(request.user, letter.register):
+            raise NotAllowed("เฉพาะเจ้าหน้าที่ของทะเบียนนี้ประทับตรารับได้", code="not_register_keeper")
+        if services.stamp_letter(letter_id=letter.pk) is None:
+            raise InvalidInput("หนังสือนี้ไม่มีไฟล์ PDF ให้ประทับตรา", code="no_pdf")
+        return Response(LetterSerializer(selectors.get_letter(viewer_for(request.user), letter_id)).data)
+
+
+# --------------------------------------------------------------------------- outgoing letters
+
+
+class OutgoingSerializer(serializers.ModelSerializer):
+    register = serializers.CharField(source="register.code", default=None)
+    pdf = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OutgoingLetter
+        fields = ["id", "status", "document_type", "is_circular", "subject", "addressee", "references", "enclosures",
+                  "body", "signer_name", "signer_position", "owner_unit", "contact", "urgency", "secrecy",
+                  "register", "year", "send_number", "document_number", "document_date", "sent_at", "pdf"]
+        read_only_fields = ["status", "register", "year", "send_number", "document_number", "document_date",
+                            "sent_at"]
+
+    def get_pdf(self, outgoing: OutgoingLetter) -> str:
+        return f"/api/outgoing/{outgoing.pk}/pdf"
+
+
+class OutgoingListView(APIView):
+    """Draft an outgoing letter from the template of its type."""
+
+    @extend_schema(request=OutgoingSerializer, responses={201: OutgoingSerializer})
+    def post(self, request):
+        outgoing = outgoing_services.draft_outgoing(actor=request.user, fields=plain_data(request.data))
+        return Response(OutgoingSerializer(outgoing).data, status=201)
+
+
+class OutgoingDetailView(APIView):
+    """One outgoing letter; PATCH changes a draft."""
+
+    @extend_schema(responses=OutgoingSerializer)
+    def get(self, request, outgoing_id: int):
+        return Response(OutgoingSerializer(outgoing_services.get_outgoing(request.user, outgoing_id)).data)
+
+    @extend_schema(request=OutgoingSerializer, responses=OutgoingSerializer)
+    def patch(self, request, outgoing_id: int):
+        outgoing = outgoing_services.update_draft(actor=request.user, outgoing_id=outgoing_id,
+                                                  fields=plain_data(request.data))
+        return Response(OutgoingSerializer(outgoing).data)
+
+
+class OutgoingSendView(APIView):
+    """Send a draft: its send number (or ``reservation_id``), the book row, the PDF."""
+
+    @extend_schema(request=inline_serializer("Send", {"reservation_id": serializers.IntegerField(required=False)}),
+                   responses=OutgoingSerializer)
+    def post(self, request, outgoing_id: int):
+        reservation = request.data.get("reservation_id") or None
+        outgoing = outgoing_services.send_outgoing(actor=request.user, outgoing_id=outgoing_id,
+                                                   reservation_id=int(reservation) if reservation else None)
+        return Response(OutgoingSerializer(outgoing).data)
+
+
+class OutgoingPdfView(APIView):
+    """The letter laid out as its form: the stored PDF once sent, a preview (ร่าง) before."""
+
+    @extend_schema(responses={200: OpenApiResponse(description="PDF")})
+    def get(self, request, outgoing_id: int):
+        outgoing = outgoing_services.get_outgoing(request.user, outgoing_id)
+        if outgoing.file:
+            return FileResponse(outgoing.file.open("rb"), content_type="application/pdf",
+                                filename=outgoing.file.name.rsplit("/", 1)[-1])
+        return _file(outgoing_services.preview_pdf(outgoing), name=f"ร่าง-{outgoing.pk}.pdf", mime="application/pdf")
+
+
+# --------------------------------------------------------------------------- retention (form 25)
+
+
+class RetentionView(APIView):
+    """Set a registered letter's retention: ``years`` or ``permanent`` (ห้ามทำลาย)."""
+
+    @extend_schema(request=inline_serializer("Retention", {"years": serializers.IntegerField(required=False),
+                                                            "permanent": serializers.BooleanField(default=False)}),
+                   responses=LetterSerializer)
+    def put(self, request, letter_id: int):
+        selectors.get_letter(viewer_for(request.user), letter_id)
+        years = request.data.get("years")
+        letter = retention.set_retention(actor=request.user, letter_id=letter_id,
+                                         years=int(years) if str(years or "").isdigit() else None,
+                                         permanent=request.data.get("permanent") in (True, "true", "1"))
+        return Response(LetterSerializer(letter).data)
+
+
+def _list_data(lst: DestructionList) -> dict:
+    return {"id": lst.pk, "year": lst.year, "secret": lst.secret, "status": lst.status,
+            "committee": lst.committee, "approval_reference": lst.approval_reference,
+            "approved_at": lst.approved_at, "destroyed_at": lst.destroyed_at,
+            "items": [{"letter": i.letter_id, "receive_number": i.letter.receive_number, "year": i.letter.year,
+                       "document_number": i.letter.document_number, "subject": i.letter.subject,
+                       "decision": i.decision, "keep_until_year": i.keep_until_year}
+                      for i in lst.items.select_related("letter")]}
+
+
+class DestructionListsView(APIView):
+    """Make the year's list of letters due for destruction (form 25) for the committee."""
+
+    @extend_schema(request=inline_serializer("ProposeList", {"year": serializers.IntegerField(),
+                                                              "secret": serializers.BooleanField(default=False)}),
+                   responses={201: OpenApiResponse(description="the list")})
+    def post(self, request):
+        try:
+            year = int(request.data.get("year"))
+        except (TypeError, ValueError):
+            raise InvalidInput("กรุณาระบุปี (พ.ศ. หรือ ค.ศ.)", code="invalid_year") from None
+        lst = retention.propose_list(actor=request.user, year=year,
+                                     secret=request.data.get("secret") in (True, "true", "1"))
+        return Response(_list_data(lst), status=201)
+
+
+class DestructionListView(APIView):
+    """A destruction list: JSON, or form 25 as ``format=pdf`` / ``format=xlsx``."""
+
+    @extend_schema(responses={200: OpenApiResponse(description="the list, or a PDF/XLSX file")})
+    def get(self, request, list_id: int):
+        from saraban.documents import render
+
+        lst = retention.get_list(request.user, list_id)
+        fmt = request.query_params.get("format") or "json"
+        if fmt == "pdf":
+            return _file(render.destruction_list_pdf(retention.as_document(lst)),
+                         name=f"form25-{lst.year + 543}.pdf", mime="application/pdf")
+        if fmt == "xlsx":
+            return _file(render.destruction_list_xlsx(retention.as_document(lst)),
+                         name=f"form25-{lst.year + 543}.xlsx", mime=XLSX)
+        return Response(_list_data(lst))
+
+
+class ApproveListView(APIView):
+    """Record the committee's decisions and the approval (an executive)."""
+
+    @extend_schema(request=inline_serializer("Approve", {
+        "decisions": serializers.DictField(child=serializers.CharField()),
+        "committee": serializers.CharField(), "approval_reference": serializers.CharField()}),
+        responses={200: OpenApiResponse(description="the list")})
+    def post(self, request, list_id: int):
+        lst = retention.approve_list(actor=request.user, list_id=list_id,
+                                     decisions=dict(request.data.get("decisions") or {}),
+                                     committee=str(request.data.get("committee") or ""),
+                                     approval_reference=str(request.data.get("approval_reference") or ""))
+        return Response(_list_data(lst))
+
+
+class DestroyView(APIView):
+    """Destroy what the committee approved for destruction on the list."""
+
+    @extend_schema(request=None, responses={200: OpenApiResponse(description="how many letters")})
+    def post(self, request, list_id: int):
+        return Response({"destroyed": retention.destroy_approved(actor=request.user, list_id=list_id)})

@@ -22,7 +22,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 import ocr
@@ -369,6 +369,7 @@ def confirm_letter(*, actor, letter_id: int, fields: dict[str, Any] | None = Non
         for name, value in cleaned.items():
             setattr(letter, name, value)
         _register(actor=actor, letter=letter, action="letter.confirm", before=before, register_code=register_code)
+    _stamp_after_registration(letter)
     return letter
 
 
@@ -397,27 +398,28 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     """Number ``letter`` in its register and write its book row; call inside the
     caller's transaction.
 
-    Everything that does not need the number is done first; the counter's lock is
-    taken last (:func:`numbering.issue_number`), so that registrations of one register
-    queue only for the duplicate check, the letter's and the book's rows and the audit
-    event — the duplicate check under the lock sees every letter registered before.
+    Everything that does not need the number comes first, the duplicate check included
+    (registrations of the same letter queue on their own lock, :func:`_same_letter_lock`);
+    the register's counter is locked last (:func:`numbering.issue_number`), so that
+    registrations of one register queue only for the letter's number, its book row and
+    the audit event.
     """
     if not letter.subject.strip():
         raise InvalidInput("กรุณากรอกเรื่อง (subject) ก่อนยืนยันลงทะเบียน", code="subject_required")
     letter.document_number_canonical = thai.canonical_number(letter.document_number)
     register = register_for(actor=actor, desk=letter.desk_unit, secrecy=letter.secrecy, code=register_code)
+    letter.desk_unit = register.desk_unit
+    letter.duplicate_of = None
+    _same_letter_lock(letter)
+    _refuse_duplicate(actor=actor, letter=letter)
+    letter.save()
     enqueue_index(letter.pk)  # the outbox row commits with the registration, or not at all
     issued = numbering.issue_number(register)
-    _refuse_duplicate(actor=actor, letter=letter)
-    letter.register = register
-    letter.desk_unit = register.desk_unit
-    letter.year = issued.year
-    letter.receive_number = issued.number
-    letter.registered_at = issued.at
-    letter.registered_by = actor
-    letter.status = Letter.Status.REGISTERED
-    letter.duplicate_of = None
-    letter.save()
+    numbered = dict(register=register, year=issued.year, receive_number=issued.number, registered_at=issued.at,
+                    registered_by=actor, status=Letter.Status.REGISTERED)
+    Letter.objects.filter(pk=letter.pk).update(**numbered)
+    for name, value in numbered.items():
+        setattr(letter, name, value)
     RegisterEntry.objects.create(
         register=register, year=issued.year, number=issued.number, state=RegisterEntry.State.ISSUED,
         entered_at=issued.at, entered_by=actor, letter=letter, **_book_values(letter),
@@ -430,11 +432,104 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     )
 
 
+def _same_letter_lock(letter: Letter) -> None:
+    """Make registrations of the same letter (canonical number and date) queue, so that
+    the second one's duplicate check sees the first once it commits.
+
+    PostgreSQL: a transaction-scoped advisory lock on a 64-bit hash of the key; letters
+    with other numbers never wait for it. SQLite runs one writing transaction at a time
+    (IMMEDIATE), which already serialises them. Letters without a number or date have
+    no duplicate key (DOMAIN.md §1) and take no lock.
+    """
+    if connection.vendor != "postgresql" or not letter.document_number_canonical or not letter.document_date:
+        return
+    key = f"{letter.document_number_canonical}|{letter.document_date.isoformat()}".encode()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)",
+                       [int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "big", signed=True)])
+
+
 def _book_values(letter: Letter) -> dict[str, Any]:
     """The columns of form 13 a letter fills: ที่, ลงวันที่, จาก, ถึง, เรื่อง, หมายเหตุ."""
     return dict(document_number=letter.document_number, document_date=letter.document_date,
                 sender=letter.issuing_office or letter.sender, addressee=letter.addressee,
                 subject=letter.subject, remarks=letter.remarks)
+
+
+def _stamp_after_registration(letter: Letter) -> None:
+    """Stamp right after the registration committed; a failure is recorded, never
+    undoes the registration (the clerk can stamp again: :func:`stamp_letter`)."""
+    try:
+        stamp_letter(letter_id=letter.pk)
+    except Exception as exc:  # the number is the record; the stamp can be put again
+        log.warning("letter %s: receive stamp failed: %s", letter.pk, exc)
+        with transaction.atomic():
+            record_event(actor=None, action="letter.stamp_failed", target_type="letter", target_id=letter.pk,
+                         error=str(exc)[:500])
+
+
+def stamp_letter(*, letter_id: int) -> LetterFile | None:
+    """Put the receive stamp (form 12) on a registered letter's PDF; returns the
+    ``stamped`` file, or None when the letter has no PDF to stamp (registered without
+    a file, or an image not read yet).
+
+    The stamped file is the source's bytes unchanged followed by the stamp as an
+    incremental update (``registry.stamp``): a PDF original is stamped as received —
+    its signatures stay valid for the revision they cover — an image original through
+    its searchable PDF. Stamping again replaces the earlier stamped file. Raises
+    Conflict for a draft, InvalidInput when the PDF cannot be stamped (encrypted,
+    broken).
+    """
+    from saraban.registry.stamp import stamp_receive
+
+    letter = Letter.objects.select_related("register").prefetch_related("files").get(pk=letter_id)
+    if letter.status != Letter.Status.REGISTERED:
+        raise Conflict("ประทับตรารับได้เมื่อลงทะเบียนแล้ว", code="not_registered")
+    source = letter.original if letter.original and letter.original.mime == "application/pdf" else letter.searchable
+    if source is None:
+        return None
+    with source.file.open("rb") as fh:
+        content = stamp_receive(fh.read(), agency_name=settings.SARABAN_AGENCY_NAME,
+                                receive_number=f"{letter.receive_number}/{letter.year + 543}",
+                                stamped_at=letter.registered_at, thai_digits=settings.SARABAN_THAI_DIGITS)
+    stem = os.path.splitext(source.original_name)[0] or "letter"
+    with transaction.atomic():
+        earlier = list(letter.files.filter(role=LetterFile.Role.STAMPED))
+        stamped = LetterFile(letter=letter, role=LetterFile.Role.STAMPED, original_name=f"{stem}-ตรารับ.pdf"[:255],
+                             mime="application/pdf", size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+                             pages=source.pages)
+        stamped.file.save("stamped.pdf", ContentFile(content), save=False)
+        stamped.save()
+        for old in earlier:
+            name, storage = old.file.name, old.file.storage
+            old.delete()
+            if name != stamped.file.name:
+                transaction.on_commit(lambda n=name, st=storage: st.delete(n))
+        record_event(actor=None, action="letter.stamp", target_type="letter", target_id=letter.pk,
+                     source=source.role, sha256=stamped.sha256, size=stamped.size)
+    return stamped
+
+
+def receive_slip(letter: Letter):
+    """The receive slip (ใบรับหนังสือ) of a registered letter as
+    ``saraban.documents.data.ReceiveSlip`` — for a paper original or a sealed envelope
+    registered without a file (DOMAIN.md §3). A classified letter's slip carries its
+    class and never its subject. Raises Conflict for a draft."""
+    from saraban.documents.data import ReceiveSlip
+
+    if letter.status != Letter.Status.REGISTERED:
+        raise Conflict("ออกใบรับได้เมื่อลงทะเบียนแล้ว", code="not_registered")
+    clerk = letter.registered_by
+    return ReceiveSlip(
+        agency_name=settings.SARABAN_AGENCY_NAME, register_name=letter.register.name,
+        receive_number=f"{letter.receive_number}/{letter.year + 543}", received_at=letter.received_at,
+        registered_at=letter.registered_at, document_number=letter.document_number,
+        document_date=letter.document_date, sender=letter.issuing_office or letter.sender,
+        addressee=letter.addressee, subject="" if letter.is_classified else letter.subject,
+        secrecy_label=letter.get_secrecy_display() if letter.is_classified else "",
+        clerk_name=(clerk.get_full_name() or clerk.username) if clerk else "",
+        thai_digits=settings.SARABAN_THAI_DIGITS,
+    )
 
 
 def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Register:

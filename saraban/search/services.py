@@ -73,9 +73,16 @@ def document_for(letter) -> SearchDocument:
 
 def enqueue_index(letter_id: int) -> None:
     """Record that ``letter_id``'s index entry must be refreshed — call it inside the
-    transaction that changed the letter — and try to send it once that commits."""
+    transaction that changed the letter.
+
+    When a background worker is running it sends the outbox in batches within
+    ``SARABAN_WORKER_PERIODIC_SECONDS`` (cheaper per letter, and off the request);
+    otherwise the entry is sent right after the commit."""
+    from saraban.core.workers import worker_running_recently
+
     entry = OutboxEntry.objects.create(letter_id=letter_id)
-    transaction.on_commit(lambda: _drain_after_commit(entry.pk))
+    if not worker_running_recently():
+        transaction.on_commit(lambda: _drain_after_commit(entry.pk))
 
 
 def _drain_after_commit(entry_id: int) -> None:
