@@ -17,7 +17,8 @@ register and year — the most contended case:
 1. **service layer, one client**: one process calls
    ``registry.services.register_without_file`` N / C times (at least 50) — the baseline;
 2. **service layer, C clients**: C processes (real processes, each with its own
-   database connection) call it N / C times each, all starting at the same instant;
+   database connection) call it N / C times each, all starting at the same instant once every one has
+   imported Django and connected;
 3. **HTTP API, one client** and **4. C clients**: the same through ``POST /api/letters``
    on ``manage.py runserver --noreload`` (threaded), each client a process with
    ``urllib`` holding a logged-in session, as the pages do (HTTP basic authentication
@@ -64,9 +65,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "saraban.settings")
 django.setup()
 from saraban.core.models import User
 from saraban.registry.services import register_without_file
-who, count, start_at = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+who, count = sys.argv[1], int(sys.argv[2])
 clerk = User.objects.get(username="clerk")
 User.objects.filter(pk=clerk.pk).exists()  # connect before the start
+print("ready", flush=True)
+start_at = float(sys.stdin.readline())
 while time.time() < start_at:
     time.sleep(0.005)
 latencies = []
@@ -80,7 +83,7 @@ print(json.dumps({"latencies": latencies, "end": time.time()}))
 
 API_CLIENT = r"""
 import http.cookiejar, json, re, sys, time, urllib.parse, urllib.request
-who, count, start_at, base = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+who, count, base = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 jar = http.cookiejar.CookieJar()
 opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 # a session, as the pages and a browser use it (the password is checked once, not per request)
@@ -89,6 +92,8 @@ token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 form = urllib.parse.urlencode({"username": "clerk", "password": "saraban-demo", "csrfmiddlewaretoken": token}).encode()
 opener.open(urllib.request.Request(f"{base}/login/", data=form, headers={"Referer": f"{base}/login/"}), timeout=120).read()
 csrf = next(c.value for c in jar if c.name == "csrftoken")
+print("ready", flush=True)
+start_at = float(sys.stdin.readline())
 while time.time() < start_at:
     time.sleep(0.005)
 latencies = []
@@ -121,11 +126,19 @@ def manage(env: dict, *args: str) -> None:
 
 
 def run_phase(name: str, script: str, clients: int, each: int, env: dict, extra: list[str]) -> dict:
-    """Start ``clients`` processes running ``script``; all begin at one instant."""
-    start_at = time.time() + 3 + clients * 0.15  # time for every process to import Django and connect
+    """Start ``clients`` processes running ``script``; once every one has imported
+    Django and connected (it prints ``ready``), all are given one start instant."""
     tag = "".join(c for c in name if c.isalnum())  # numbers unique across phases (no duplicate refusals)
-    procs = [subprocess.Popen([PY, "-c", script, f"{tag}{n}", str(each), str(start_at), *extra], cwd=REPO, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for n in range(clients)]
+    procs = [subprocess.Popen([PY, "-c", script, f"{tag}{n}", str(each), *extra], cwd=REPO, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for n in range(clients)]
+    for proc in procs:
+        if proc.stdout.readline().strip() != "ready":
+            raise SystemExit(f"{name}: a client did not start:\n{proc.stderr.read()[-2000:]}")
+    start_at = time.time() + 0.5
+    for proc in procs:
+        proc.stdin.write(f"{start_at}\n")
+        proc.stdin.flush()
     latencies, ends = [], []
     for proc in procs:
         out, err = proc.communicate(timeout=3600)

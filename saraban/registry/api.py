@@ -214,7 +214,7 @@ class RegistersView(APIView):
 
 class BookView(APIView):
     """A register's book for a period (``from``, ``to``: ISO or Thai dates): JSON rows,
-    or the regulation's form 13/14 as ``format=pdf`` or ``format=xlsx``."""
+    or the regulation's form 13/14 as ``export=pdf`` or ``export=xlsx``."""
 
     @extend_schema(responses={200: OpenApiResponse(description="rows, or a PDF/XLSX file")})
     def get(self, request, code: str):
@@ -222,7 +222,7 @@ class BookView(APIView):
 
         register = books.get_register(request.user, code)
         start, end = _period(request.query_params)
-        fmt = request.query_params.get("format") or "json"
+        fmt = request.query_params.get("export") or "json"
         name = f"{register.code}_{start.isoformat()}_{end.isoformat()}"
         if fmt == "pdf":
             return _file(render.book_pdf(books.as_document(register, date_from=start, date_to=end)),
@@ -231,7 +231,7 @@ class BookView(APIView):
             return _file(render.book_xlsx(books.as_document(register, date_from=start, date_to=end)),
                          name=f"{name}.xlsx", mime=XLSX)
         if fmt != "json":
-            raise InvalidInput("format ต้องเป็น json, pdf หรือ xlsx", code="invalid_format")
+            raise InvalidInput("export ต้องเป็น json, pdf หรือ xlsx", code="invalid_export")
         lines = books.book_lines(register, date_from=start, date_to=end)
         rows = [{**EntrySerializer(line.entry).data, "number_display": line.number, "action": line.action,
                  "remarks": line.remarks} for line in lines]
@@ -440,14 +440,14 @@ class DestructionListsView(APIView):
 
 
 class DestructionListView(APIView):
-    """A destruction list: JSON, or form 25 as ``format=pdf`` / ``format=xlsx``."""
+    """A destruction list: JSON, or form 25 as ``export=pdf`` / ``export=xlsx``."""
 
     @extend_schema(responses={200: OpenApiResponse(description="the list, or a PDF/XLSX file")})
     def get(self, request, list_id: int):
         from saraban.documents import render
 
         lst = retention.get_list(request.user, list_id)
-        fmt = request.query_params.get("format") or "json"
+        fmt = request.query_params.get("export") or "json"
         if fmt == "pdf":
             return _file(render.destruction_list_pdf(retention.as_document(lst)),
                          name=f"form25-{lst.year + 543}.pdf", mime="application/pdf")

@@ -388,7 +388,6 @@ def register_without_file(*, actor, fields: dict[str, Any], kind: str = Letter.K
         letter = Letter(kind=kind, desk_unit=desk, created_by=actor, received_at=received_at or timezone.now())
         for name, value in cleaned.items():
             setattr(letter, name, value)
-        letter.save()
         _register(actor=actor, letter=letter, action="letter.register_without_file", before={},
                   register_code=register_code)
     return letter
@@ -583,11 +582,13 @@ def desk_register(*, desk, direction: str, series: str = Register.Series.GENERAL
         title = {Register.Series.GENERAL: "ทะเบียนหนังสือรับ" if incoming else "ทะเบียนหนังสือส่ง",
                  Register.Series.CIRCULAR: "ทะเบียนหนังสือเวียน", Register.Series.ORDER: "ทะเบียนคำสั่ง"}[series]
         name = f"{title} {desk.name}"
-    register, _ = Register.objects.get_or_create(code=code, defaults={
-        "name": name, "desk_unit": desk, "direction": direction, "series": series, "is_secret": secret,
-        "year_start_month": settings.SARABAN_REGISTER_YEAR_START_MONTH,
-        "number_prefix": desk.agency.letter_code,
-    })
+    register = Register.objects.select_related("desk_unit").filter(code=code).first()
+    if register is None:
+        register, _ = Register.objects.get_or_create(code=code, defaults={
+            "name": name, "desk_unit": desk, "direction": direction, "series": series, "is_secret": secret,
+            "year_start_month": settings.SARABAN_REGISTER_YEAR_START_MONTH,
+            "number_prefix": desk.agency.letter_code,
+        })
     return register
 
 
@@ -600,6 +601,8 @@ def _refuse_duplicate(*, actor, letter: Letter) -> None:
     """
     from saraban.routing.selectors import viewer_for
 
+    if not (letter.document_number_canonical and letter.document_date):
+        return  # no duplicate key (DOMAIN.md §1: number and date)
     key = dict(number_canonical=letter.document_number_canonical, document_date=letter.document_date,
                sender=letter.issuing_office or letter.sender, exclude_id=letter.pk)
     earlier = find_duplicate(among=visible_to(viewer_for(actor)), **key)

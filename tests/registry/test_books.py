@@ -240,13 +240,13 @@ def test_forms_13_exports_as_pdf_and_xlsx_with_thai_dates(people):
     api = APIClient()
     api.force_authenticate(clerk)
     today = timezone.localdate()
-    pdf = api.get(f"/api/registers/{first.register.code}/book", {"from": today.isoformat(), "format": "pdf"})
+    pdf = api.get(f"/api/registers/{first.register.code}/book", {"from": today.isoformat(), "export": "pdf"})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     text = pdf_text(b"".join(pdf.streaming_content))
     assert "ทะเบียนหนังสือรับ" in text and "ขอเชิญประชุมคณะทำงานพัฒนาระบบ" in text
     assert str(today.year + 543).translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in text
     assert "ยกเลิก" in text
-    xlsx = api.get(f"/api/registers/{first.register.code}/book", {"format": "xlsx"})
+    xlsx = api.get(f"/api/registers/{first.register.code}/book", {"export": "xlsx"})
     assert xlsx.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
     values = [[str(c.value or "") for c in row] for row in sheet.iter_rows()]
@@ -277,3 +277,29 @@ def test_registration_without_file_has_a_receive_slip_and_a_sealed_envelope_hide
     assert "ลับที่สุด" in text and "ซองลับ เรื่องภายใน" not in text
     api.force_authenticate(clerk)
     assert api.get(f"/api/letters/{envelope.pk}/receive-slip").status_code == 404
+
+
+def test_a_registered_pdf_carries_the_receive_stamp_and_the_original_is_unchanged(people, rendered):
+    from tests.conftest import memo_text
+
+    clerk = people["clerk"]
+    source = rendered(memo_text())
+    with open(source, "rb") as fh:
+        draft = services.intake_file(actor=clerk, stream=fh, file_name="memo.pdf", enqueue=False)
+    letter = services.confirm_letter(actor=clerk, letter_id=draft.pk, fields=FIELDS)
+    original = source.read_bytes()
+    stamped_file = letter.files.get(role="stamped")
+    stamped = stamped_file.file.read()
+    assert stamped.startswith(original) and len(stamped) > len(original)  # an incremental update
+    assert letter.original.file.read() == original
+    api = APIClient()
+    api.force_authenticate(clerk)
+    download = api.get(f"/api/letters/{letter.pk}/files/stamped")
+    assert download.status_code == 200
+    text = pdf_text(b"".join(download.streaming_content))
+    assert "เลขรับ" in text and f"{letter.receive_number}/{letter.year + 543}".translate(
+        str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in text
+    assert api.post(f"/api/letters/{letter.pk}/stamp").status_code == 200  # stamped again: one stamped file
+    assert letter.files.filter(role="stamped").count() == 1
+    api.force_authenticate(people["ict_staff"])
+    assert api.get(f"/api/letters/{letter.pk}/files/stamped").status_code == 404
