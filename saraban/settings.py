@@ -166,8 +166,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "saraban.core.api.problem_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
-    # ``?format=pdf|xlsx`` chooses an export (books, form 25), not a DRF renderer.
-    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Saraban API",

@@ -18,13 +18,36 @@ registry_pages = (
         path("", registry_views.intake, name="intake"),
         path("no-file/", registry_views.register_without_file, name="no_file"),
         path("book/", registry_views.register_book, name="book"),
+        path("book/<str:code>/reserve/", registry_views.book_reserve, name="book_reserve"),
+        path("book/<str:code>/close/", registry_views.book_close, name="book_close"),
+        path("book/entries/<int:entry_id>/cancel/", registry_views.book_cancel, name="book_cancel"),
+        path("book/entries/<int:entry_id>/correct/", registry_views.book_correct, name="book_correct"),
         path("<int:letter_id>/", registry_views.letter_detail, name="letter"),
         path("<int:letter_id>/confirm/", registry_views.confirm, name="confirm"),
         path("<int:letter_id>/reading/", registry_views.reading_status, name="reading"),
         path("<int:letter_id>/page/<int:page>.png", registry_views.page_image, name="page"),
         path("<int:letter_id>/file/<str:role>/", registry_views.letter_file, name="file"),
+        path("<int:letter_id>/stamp/", registry_views.stamp, name="stamp"),
+        path("<int:letter_id>/retention/", registry_views.set_retention, name="retention"),
     ],
     "registry",
+)
+outgoing_pages = (
+    [
+        path("", registry_views.outgoing_list, name="list"),
+        path("<int:outgoing_id>/", registry_views.outgoing_detail, name="detail"),
+        path("<int:outgoing_id>/send/", registry_views.outgoing_send, name="send"),
+    ],
+    "outgoing",
+)
+retention_pages = (
+    [
+        path("", registry_views.retention_lists, name="list"),
+        path("<int:list_id>/", registry_views.retention_detail, name="detail"),
+        path("<int:list_id>/approve/", registry_views.retention_approve, name="approve"),
+        path("<int:list_id>/destroy/", registry_views.retention_destroy, name="destroy"),
+    ],
+    "retention",
 )
 routing_pages = (
     [
@@ -72,6 +95,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("letters/", include(registry_pages)),
+    path("outgoing/", include(outgoing_pages)),
+    path("retention/", include(retention_pages)),
     path("", include(routing_pages)),
     path("search/", search_views.search, name="search"),
     path("api/", include(api)),

@@ -30,6 +30,8 @@ from ocr.preflight import preflight
 from ocr import thai
 from ocr.errors import InputError
 from saraban.core.audit import record_event
+from saraban.core.batch_sql import execute_together, insert_statement, update_statement
+from saraban.core.models import AuditEvent
 from saraban.core.classes import DocumentType, Role, Secrecy, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed
 from saraban.registry import numbering
@@ -413,22 +415,23 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     _refuse_duplicate(actor=actor, letter=letter)
     letter.save()
     enqueue_index(letter.pk)  # the outbox row commits with the registration, or not at all
-    issued = numbering.issue_number(register)
+    audit = dict(suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
+                 confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}))
+    book_values = _book_values(letter)
+    issued = numbering.issue_number(register)  # the register's counter is locked from here to the commit
     numbered = dict(register=register, year=issued.year, receive_number=issued.number, registered_at=issued.at,
                     registered_by=actor, status=Letter.Status.REGISTERED)
-    Letter.objects.filter(pk=letter.pk).update(**numbered)
     for name, value in numbered.items():
         setattr(letter, name, value)
-    RegisterEntry.objects.create(
-        register=register, year=issued.year, number=issued.number, state=RegisterEntry.State.ISSUED,
-        entered_at=issued.at, entered_by=actor, letter=letter, **_book_values(letter),
-    )
-    record_event(
-        actor=actor, action=action, target_type="letter", target_id=letter.pk,
-        register=register.code, year=issued.year, receive_number=issued.number,
-        suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
-        confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}),
-    )
+    execute_together([  # one round trip under the lock
+        update_statement(Letter, letter.pk, numbered),
+        insert_statement(RegisterEntry(register=register, year=issued.year, number=issued.number,
+                                       state=RegisterEntry.State.ISSUED, entered_at=issued.at, entered_by=actor,
+                                       letter=letter, **book_values)),
+        insert_statement(AuditEvent(actor_id=actor.pk, action=action, target_type="letter", target_id=str(letter.pk),
+                                    data={"register": register.code, "year": issued.year,
+                                          "receive_number": issued.number, **audit})),
+    ])
 
 
 def _same_letter_lock(letter: Letter) -> None:
@@ -603,6 +606,10 @@ def _refuse_duplicate(*, actor, letter: Letter) -> None:
 
     if not (letter.document_number_canonical and letter.document_date):
         return  # no duplicate key (DOMAIN.md §1: number and date)
+    if not (Letter.objects.filter(status=Letter.Status.REGISTERED, document_date=letter.document_date,
+                                  document_number_canonical=letter.document_number_canonical)
+            .exclude(pk=letter.pk).exists()):
+        return  # the common case, asked without the access rule's costly plan
     key = dict(number_canonical=letter.document_number_canonical, document_date=letter.document_date,
                sender=letter.issuing_office or letter.sender, exclude_id=letter.pk)
     earlier = find_duplicate(among=visible_to(viewer_for(actor)), **key)
