@@ -324,7 +324,7 @@ class StampView(APIView):
         letter = selectors.get_letter(viewer_for(request.user), letter_id)
         if letter.register is None or not books.keeps_register(request.user, letter.register):
             raise NotAllowed("เฉพาะเจ้าหน้าที่ของทะเบียนนี้ประทับตรารับได้", code="not_register_keeper")
-        if services.stamp_letter(letter_id=letter.pk) is None:
+        if services.stamp_letter(letter_id=letter.pk, actor=request.user) is None:
             raise InvalidInput("หนังสือนี้ไม่มีไฟล์ PDF ให้ประทับตรา", code="no_pdf")
         return Response(LetterSerializer(selectors.get_letter(viewer_for(request.user), letter_id)).data)
 

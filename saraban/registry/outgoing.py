@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from saraban.core.audit import record_event
 from saraban.core.classes import DocumentType, Secrecy, Urgency
-from saraban.core.errors import Conflict, InvalidInput, NotFound
+from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry import books, numbering
 from saraban.registry.models import OutgoingLetter, Register, RegisterEntry
 
@@ -73,6 +73,7 @@ def draft_outgoing(*, actor, fields: dict[str, Any]) -> OutgoingLetter:
     from saraban.routing.selectors import registry_desk_of
 
     cleaned = _clean(fields, partial=False)
+    _refuse_class_above_clearance(actor, cleaned.get("secrecy"))
     desk = registry_desk_of(actor)
     with transaction.atomic():
         outgoing = OutgoingLetter.objects.create(desk_unit=desk, created_by=actor, **cleaned)
@@ -81,12 +82,30 @@ def draft_outgoing(*, actor, fields: dict[str, Any]) -> OutgoingLetter:
     return outgoing
 
 
+def _refuse_class_above_clearance(actor, secrecy: str | None) -> None:
+    """A person marks a letter only with a class their clearance covers (DOMAIN.md §2)."""
+    from saraban.core.access import may_see_classified
+    from saraban.routing.selectors import viewer_for
+
+    if secrecy and secrecy != Secrecy.UNCLASSIFIED and not may_see_classified(viewer_for(actor), secrecy):
+        raise NotAllowed("ท่านไม่มีสิทธิ์ในชั้นความลับนี้ จึงร่างหนังสือชั้นความลับนี้ไม่ได้", code="above_clearance")
+
+
 def get_outgoing(actor, outgoing_id: int) -> OutgoingLetter:
-    """Outgoing letter ``outgoing_id`` if the actor keeps a register of its desk (its
-    secret ones only for the secret registrar); NotFound otherwise."""
+    """Outgoing letter ``outgoing_id`` if the actor keeps the register it is numbered
+    in (a classified letter's: the secret registrar), or it is the actor's own draft;
+    NotFound otherwise."""
     outgoing = OutgoingLetter.objects.select_related("desk_unit__agency", "register").filter(pk=outgoing_id).first()
-    if outgoing is None or not books.keeps_register(actor, _register_of(outgoing)):
+    if outgoing is None:
         raise NotFound("ไม่พบหนังสือส่งนี้")
+    own_draft = outgoing.status == OutgoingLetter.Status.DRAFT and outgoing.created_by_id == actor.pk
+    if not own_draft:
+        try:
+            keeps = books.keeps_register(actor, _register_of(outgoing))
+        except InvalidInput:  # no secret register yet: nobody keeps it
+            keeps = False
+        if not keeps:
+            raise NotFound("ไม่พบหนังสือส่งนี้")
     return outgoing
 
 
@@ -99,6 +118,7 @@ def update_draft(*, actor, outgoing_id: int, fields: dict[str, Any]) -> Outgoing
         outgoing = OutgoingLetter.objects.select_for_update().get(pk=outgoing.pk)
         if outgoing.status != OutgoingLetter.Status.DRAFT:
             raise Conflict("หนังสือนี้ส่งแล้ว แก้ไขได้โดยบันทึกรายการแก้ไขในทะเบียนหนังสือส่ง", code="already_sent")
+        _refuse_class_above_clearance(actor, cleaned.get("secrecy"))
         for name, value in cleaned.items():
             setattr(outgoing, name, value)
         outgoing.save()

@@ -125,16 +125,33 @@ def propose_list(*, actor, year: int, secret: bool = False) -> DestructionList:
 
 
 def get_list(actor, list_id: int) -> DestructionList:
-    """Destruction list ``list_id`` if the actor made lists of its kind (clerk / secret
-    registrar) or approves them (executive); NotFound otherwise."""
-    from saraban.routing.selectors import roles_of
+    """Destruction list ``list_id`` if the actor makes or approves lists of its desk:
+    the registry clerks of the desk (for a secret list, the secret registrar of the
+    desk), and the agency's executives (for a secret list, those whose clearance
+    covers secret documents). NotFound otherwise: a list of another desk does not
+    exist for the person."""
+    from saraban.core.access import may_see_classified
+    from saraban.core.classes import Secrecy
+    from saraban.routing.models import Membership
+    from saraban.routing.selectors import viewer_for
 
     lst = DestructionList.objects.select_related("desk_unit").filter(pk=list_id).first()
-    roles = roles_of(actor)
-    allowed = {Role.SECRET_REGISTRAR} if lst and lst.secret else {Role.REGISTRY_CLERK, Role.EXECUTIVE}
-    if lst is None or not roles & allowed:
+    if lst is None:
         raise NotFound()
-    return lst
+    if _makes_lists(actor, lst):
+        return lst
+    executive = Membership.objects.filter(user=actor, role=Role.EXECUTIVE,
+                                          unit__agency_id=lst.desk_unit.agency_id).exists()
+    if executive and (not lst.secret or may_see_classified(viewer_for(actor), Secrecy.TOP_SECRET)):
+        return lst
+    raise NotFound()
+
+
+def _makes_lists(actor, lst: DestructionList) -> bool:
+    from saraban.routing.models import Membership
+
+    role = Role.SECRET_REGISTRAR if lst.secret else Role.REGISTRY_CLERK
+    return Membership.objects.filter(user=actor, role=role, unit=lst.desk_unit).exists()
 
 
 def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: str,
@@ -150,7 +167,8 @@ def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: s
     """
     from saraban.routing.selectors import roles_of
 
-    if Role.EXECUTIVE not in roles_of(actor):
+    lst = get_list(actor, list_id)
+    if Role.EXECUTIVE not in roles_of(actor) or _makes_lists(actor, lst):
         raise NotAllowed("ผู้บริหารเท่านั้นบันทึกการอนุมัติของคณะกรรมการทำลายหนังสือได้", code="not_an_executive")
     committee, approval_reference = committee.strip(), approval_reference.strip()
     if not committee or not approval_reference:
@@ -167,10 +185,14 @@ def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: s
             if choice in (None, ""):
                 raise InvalidInput(f"ยังไม่ได้พิจารณาหนังสือเลขรับ {item.letter.receive_number}/{item.letter.year + 543}",
                                    code="undecided", letter_id=item.letter_id)
+            choice = str(choice).strip()
             if choice == DestructionItem.Decision.DESTROY:
                 item.decision, item.keep_until_year = DestructionItem.Decision.DESTROY, None
+            elif choice != DestructionItem.Decision.KEEP and not choice.isdigit():
+                raise InvalidInput(f"ผลการพิจารณา '{choice}' ไม่ถูกต้อง (ใช้ destroy, keep หรือปีที่ให้เก็บถึง)",
+                                   code="invalid_decision", letter_id=item.letter_id)
             else:
-                until = int(choice) if str(choice).isdigit() else lst.year + 1
+                until = int(choice) if choice.isdigit() else lst.year + 1
                 until = until - 543 if until > 2400 else until
                 if until <= lst.year:
                     raise InvalidInput("ปีที่ให้เก็บต่อต้องหลังปีของบัญชี", code="invalid_year")
@@ -188,13 +210,15 @@ def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: s
 
 def destroy_approved(*, actor, list_id: int) -> int:
     """Destroy the letters the committee approved for destruction on ``list_id``: their
-    files and text are removed, ``destroyed_at`` set, the book rows stay. Returns how
-    many. Only the list's maker's kind (clerk / secret registrar) may do it. Raises
-    NotFound, Conflict (``not_approved``: nothing is destroyed without approval)."""
+    files and text are removed, ``destroyed_at`` set, the book rows stay; a letter
+    marked ห้ามทำลาย since is kept. Returns how many. Only the clerks of the list's
+    desk (the secret registrar for a secret list) may do it. Raises NotFound,
+    NotAllowed, Conflict (``not_approved``: nothing is destroyed without approval)."""
     from saraban.search.services import enqueue_index
 
     lst = get_list(actor, list_id)
-    _desk_for(actor, secret=lst.secret)
+    if not _makes_lists(actor, lst):
+        raise NotAllowed("เฉพาะเจ้าหน้าที่ของทะเบียนที่จัดทำบัญชีนี้ทำลายหนังสือได้", code="not_a_clerk")
     with transaction.atomic():
         lst = DestructionList.objects.select_for_update().get(pk=lst.pk)
         if lst.status != DestructionList.Status.APPROVED:
@@ -203,6 +227,8 @@ def destroy_approved(*, actor, list_id: int) -> int:
         now, names, destroyed = timezone.now(), [], []
         for item in lst.items.filter(decision=DestructionItem.Decision.DESTROY).select_related("letter"):
             letter = item.letter
+            if letter.permanent:  # marked ห้ามทำลาย since the approval: kept
+                continue
             files = list(LetterFile.objects.filter(letter=letter))
             names += [(f.file.storage, f.file.name) for f in files]
             destroyed.append({"letter": letter.pk, "files": [{"name": f.original_name, "sha256": f.sha256}
@@ -232,7 +258,8 @@ def as_document(lst: DestructionList):
         items.append(data.DestructionItem(
             file_code=letter.register.code, document_number=letter.document_number,
             document_date=letter.document_date, subject=letter.subject, decision=decision,
-            remarks=f"เลขรับ {letter.receive_number}/{letter.year + 543} อายุการเก็บ {years} ปี"))
+            remarks=f"เลขรับ {letter.receive_number}/{letter.year + 543} "
+                    + ("ห้ามทำลาย" if years is None else f"อายุการเก็บ {years} ปี")))
     approved = ""
     if lst.approved_at:
         approved = (f"คณะกรรมการ: {lst.committee} — อนุมัติตาม {lst.approval_reference} "

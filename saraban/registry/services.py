@@ -470,7 +470,7 @@ def _stamp_after_registration(letter: Letter) -> None:
                          error=str(exc)[:500])
 
 
-def stamp_letter(*, letter_id: int) -> LetterFile | None:
+def stamp_letter(*, letter_id: int, actor=None) -> LetterFile | None:
     """Put the receive stamp (form 12) on a registered letter's PDF; returns the
     ``stamped`` file, or None when the letter has no PDF to stamp (registered without
     a file, or an image not read yet).
@@ -480,7 +480,7 @@ def stamp_letter(*, letter_id: int) -> LetterFile | None:
     its signatures stay valid for the revision they cover — an image original through
     its searchable PDF. Stamping again replaces the earlier stamped file. Raises
     Conflict for a draft, InvalidInput when the PDF cannot be stamped (encrypted,
-    broken).
+    broken). ``actor``: who asked (None right after registration: the service).
     """
     from saraban.registry.stamp import stamp_receive
 
@@ -507,7 +507,7 @@ def stamp_letter(*, letter_id: int) -> LetterFile | None:
             old.delete()
             if name != stamped.file.name:
                 transaction.on_commit(lambda n=name, st=storage: st.delete(n))
-        record_event(actor=None, action="letter.stamp", target_type="letter", target_id=letter.pk,
+        record_event(actor=actor, action="letter.stamp", target_type="letter", target_id=letter.pk,
                      source=source.role, sha256=stamped.sha256, size=stamped.size)
     return stamped
 

@@ -260,7 +260,7 @@ def stamp(request, letter_id: int):
     try:
         if letter.register is None or not books.keeps_register(request.user, letter.register):
             raise NotAllowed("เฉพาะเจ้าหน้าที่ของทะเบียนนี้ประทับตรารับได้", code="not_register_keeper")
-        stamped = services.stamp_letter(letter_id=letter.pk)
+        stamped = services.stamp_letter(letter_id=letter.pk, actor=request.user)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("registry:letter", letter_id=letter.pk)

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from saraban.core.errors import Conflict, InvalidInput, NotFound
+from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry import books, outgoing
 from saraban.registry.models import OutgoingLetter, Register, RegisterEntry
 
@@ -109,3 +109,6 @@ def test_a_classified_outgoing_letter_goes_to_the_secret_register(people):
     assert OutgoingLetter.objects.filter(register__is_secret=False).count() == 0
     with pytest.raises(InvalidInput):
         outgoing.draft_outgoing(actor=clerk, fields={**LETTER, "secrecy": "very"})
+    with pytest.raises(NotAllowed) as above:  # the clerk's clearance does not cover it
+        outgoing.draft_outgoing(actor=clerk, fields={**LETTER, "secrecy": "confidential"})
+    assert above.value.code == "above_clearance"

@@ -268,10 +268,13 @@ def test_outgoing_pages_are_for_the_registry(people):
     assert staff.get(f"/outgoing/{letter.pk}/").status_code == 404
     assert staff.post(f"/outgoing/{letter.pk}/send/").status_code == 404
     assert OutgoingLetter.objects.get().status == "draft"
-    # a classified draft belongs to the secret registrar: out of the clerk's list, in the registrar's
+    # a class above the clerk's clearance is refused; the secret registrar drafts it
     html = page(clerk.post("/outgoing/", {**DRAFT, "subject": "รายงานลับ", "secrecy": "confidential"}, follow=True))
-    assert "นายทะเบียนข้อมูลข่าวสารลับ" in html and "รายงานลับ" not in html
-    assert "รายงานลับ" in page(client_for(people["secret_registrar"]).get("/outgoing/"))
+    assert "ไม่มีสิทธิ์ในชั้นความลับนี้" in html and not OutgoingLetter.objects.filter(subject="รายงานลับ").exists()
+    registrar = client_for(people["secret_registrar"])
+    registrar.post("/outgoing/", {**DRAFT, "subject": "รายงานลับ", "secrecy": "confidential"})
+    assert "รายงานลับ" in page(registrar.get("/outgoing/"))
+    assert "รายงานลับ" not in page(clerk.get("/outgoing/"))
 
 
 # --------------------------------------------------------------------------- retention (form 25)

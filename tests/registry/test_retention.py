@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from saraban.core.errors import Conflict, InvalidInput, NotAllowed
+from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry import books, retention, services
 from saraban.registry.models import DestructionItem, Letter, LetterFile, RegisterEntry
 
@@ -97,3 +97,30 @@ def test_the_list_goes_to_the_committee_and_only_approved_letters_are_destroyed(
     assert "ทำลายแล้ว" in line.remarks
     with pytest.raises(Conflict):
         retention.destroy_approved(actor=clerk, list_id=lst.pk)
+
+
+def test_lists_belong_to_their_desk_and_a_letter_marked_permanent_late_is_kept(people):
+    from saraban.core.classes import Role
+    from saraban.core.models import User
+    from saraban.routing.models import Membership, Unit
+
+    clerk, executive = people["clerk"], people["executive"]
+    first, second = old_letter(clerk, 1, 2014), old_letter(clerk, 2, 2014)
+    lst = retention.propose_list(actor=clerk, year=2024)
+    other_desk = Unit.objects.exclude(pk=clerk.memberships.get().unit_id).filter(kind="division").first()
+    stranger = User.objects.create(username="other_clerk")
+    Membership.objects.create(user=stranger, unit=other_desk, role=Role.REGISTRY_CLERK)
+    with pytest.raises(NotFound):
+        retention.get_list(stranger, lst.pk)
+    with pytest.raises(InvalidInput) as typo:
+        retention.approve_list(actor=executive, list_id=lst.pk, decisions={first.pk: "destory", second.pk: "destroy"},
+                               committee="นายก นายข นายค", approval_reference="คำสั่ง ๒/๒๕๖๘")
+    assert typo.value.code == "invalid_decision"
+    retention.approve_list(actor=executive, list_id=lst.pk, decisions={first.pk: "destroy", second.pk: "destroy"},
+                           committee="นายก นายข นายค", approval_reference="คำสั่ง ๒/๒๕๖๘")
+    with pytest.raises(NotFound):
+        retention.destroy_approved(actor=stranger, list_id=lst.pk)
+    retention.set_retention(actor=clerk, letter_id=second.pk, permanent=True)  # decided after the approval
+    assert retention.destroy_approved(actor=clerk, list_id=lst.pk) == 1
+    assert Letter.objects.get(pk=second.pk).destroyed_at is None
+    assert Letter.objects.get(pk=first.pk).destroyed_at is not None
