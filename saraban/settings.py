@@ -109,6 +109,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Server-side binding lets psycopg prepare the statements a process repeats (every
+    # registration asks the same dozen): PostgreSQL plans them once per connection.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 AUTH_USER_MODEL = "core.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -155,6 +159,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker runs every few seconds besides its queue (dotted paths, no arguments).
 SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all", "saraban.registry.numbering.expire_reservations"]
 SARABAN_WORKER_PERIODIC_SECONDS = float(os.environ.get("SARABAN_WORKER_PERIODIC_SECONDS", 2))
+# The worker's CPU priority below the web processes (os.nice increment; 0 = same).
+SARABAN_WORKER_NICE = int(os.environ.get("SARABAN_WORKER_NICE", "10"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

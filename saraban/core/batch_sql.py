@@ -3,9 +3,8 @@
 For the few places where a lock is held while writing (a register's counter, DOMAIN.md
 §3): every round trip made under the lock makes every other clerk wait longer. The SQL
 is compiled by Django's own compilers (so it follows the models and their field
-conversions) and sent as one multi-statement string on PostgreSQL, whose client-side
-binding cursor (Django's default with psycopg 3) accepts it; SQLite, which runs one
-writing transaction at a time anyway, gets the statements one by one.
+conversions) and sent in one batch with psycopg's pipeline mode on PostgreSQL; SQLite,
+which runs one writing transaction at a time anyway, gets the statements one by one.
 """
 
 from __future__ import annotations
@@ -42,11 +41,14 @@ def update_statement(model: type[Model], pk: Any, values: dict[str, Any]) -> Sta
 
 
 def execute_together(statements: list[Statement]) -> None:
-    """Run ``statements`` in order, in one round trip on PostgreSQL; call inside a
-    transaction (a failure of any rolls back all with it)."""
+    """Run ``statements`` in order, in one round trip on PostgreSQL (psycopg's pipeline
+    mode); call inside a transaction (a failure of any rolls back all with it)."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(statements) > 1:
-            cursor.execute(";\n".join(sql for sql, _ in statements), [p for _, params in statements for p in params])
+            raw = cursor.cursor  # psycopg's own cursor
+            with raw.connection.pipeline():
+                for sql, params in statements:
+                    raw.execute(sql, params)
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)

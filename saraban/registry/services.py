@@ -38,7 +38,7 @@ from saraban.registry import numbering
 from saraban.registry.models import Letter, LetterFile, Register, RegisterEntry
 from saraban.registry.selectors import find_duplicate
 from saraban.registry.selectors import visible_letters as visible_to
-from saraban.search.services import enqueue_index
+from saraban.search.services import enqueue_index, outbox_statement
 
 log = logging.getLogger(__name__)
 
@@ -414,7 +414,6 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     _same_letter_lock(letter)
     _refuse_duplicate(actor=actor, letter=letter)
     letter.save()
-    enqueue_index(letter.pk)  # the outbox row commits with the registration, or not at all
     audit = dict(suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
                  confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}))
     book_values = _book_values(letter)
@@ -431,6 +430,7 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
         insert_statement(AuditEvent(actor_id=actor.pk, action=action, target_type="letter", target_id=str(letter.pk),
                                     data={"register": register.code, "year": issued.year,
                                           "receive_number": issued.number, **audit})),
+        outbox_statement(letter.pk),  # the search index follows once this commits, or never
     ])
 
 

@@ -82,15 +82,27 @@ def enqueue_index(letter_id: int) -> None:
 
     entry = OutboxEntry.objects.create(letter_id=letter_id)
     if not worker_running_recently():
-        transaction.on_commit(lambda: _drain_after_commit(entry.pk))
+        transaction.on_commit(lambda: _drain_after_commit(only_ids=[entry.pk]))
 
 
-def _drain_after_commit(entry_id: int) -> None:
-    """Best effort right after a commit; an outage leaves the entry for the worker."""
+def outbox_statement(letter_id: int):
+    """:func:`enqueue_index` as a statement for ``core.batch_sql.execute_together`` —
+    for writes made in one round trip under a lock. The entry is sent right after
+    the commit only when no worker is running (the worker sends it otherwise)."""
+    from saraban.core.batch_sql import insert_statement
+    from saraban.core.workers import worker_running_recently
+
+    if not worker_running_recently():
+        transaction.on_commit(lambda: _drain_after_commit(letter_ids=[letter_id]))
+    return insert_statement(OutboxEntry(letter_id=letter_id))
+
+
+def _drain_after_commit(**which: list[int]) -> None:
+    """Best effort right after a commit; an outage leaves the entries for the worker."""
     try:
-        drain_outbox(only_ids=[entry_id])
+        drain_outbox(**which)
     except Exception:  # never fail the request that committed the change
-        log.exception("search outbox: sending entry %s failed; the worker retries it", entry_id)
+        log.exception("search outbox: sending %s failed; the worker retries it", which)
 
 
 @dataclass(frozen=True)

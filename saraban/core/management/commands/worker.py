@@ -6,6 +6,11 @@ in-process; and every ``SARABAN_WORKER_PERIODIC_SECONDS`` it runs the jobs liste
 dotted path) in ``SARABAN_WORKER_PERIODIC`` — the search outbox's drain — in the same
 thread, each failure logged and retried next round. Accepts the same options as
 ``db_worker``.
+
+The worker runs at a lower CPU priority (``SARABAN_WORKER_NICE``, default 10): its work
+— reading scans, keeping the search index — is background work, and on a machine that
+also serves the clerks it yields the processor to their requests; on an idle machine
+it runs at full speed.
 """
 
 from __future__ import annotations
@@ -29,6 +34,8 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         worker_id = f"{socket.gethostname()}-{os.getpid()}"
+        if settings.SARABAN_WORKER_NICE:
+            os.nice(settings.SARABAN_WORKER_NICE)
         stop = threading.Event()
 
         jobs = [import_string(path) for path in settings.SARABAN_WORKER_PERIODIC]
