@@ -60,7 +60,7 @@ def set_retention(*, actor, letter_id: int, years: int | None = None, permanent:
     if not permanent and (years is None or not 1 <= years <= 100):
         raise InvalidInput("อายุการเก็บต้องเป็น 1–100 ปี หรือกำหนดเป็นห้ามทำลาย", code="invalid_years")
     with transaction.atomic():
-        letter = Letter.objects.select_for_update().select_related("register").filter(pk=letter_id).first()
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("register").filter(pk=letter_id).first()
         if letter is None or letter.register is None:
             raise NotFound()
         if not keeps_register(actor, letter.register):

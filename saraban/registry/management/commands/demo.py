@@ -2,8 +2,9 @@
 
 Loads the organisation and the demo people, renders the sample letters (the public
 letters' texts in ``samples/letters/``) as scans, registers them as the demo clerk,
-routes each to its best suggested unit, and prints what it did, the demo logins and
-how to serve the pages. Safe to run again: letters already registered are reported
+routes each to its best suggested unit, writes this year's incoming book (form 13) as
+PDF and XLSX and one letter's stamped PDF to the output folder, and prints what it
+did, the demo logins and how to serve the pages. Safe to run again: letters already registered are reported
 as duplicates and not numbered twice.
 """
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
             if result["status"] == "registered":
                 self.route(clerk, result)
             failures += result["status"] == "error"
+        self.books(clerk, Path(options["out"]))
         self.summary()
         if failures:
             raise SystemExit(1)
@@ -66,6 +68,31 @@ class Command(BaseCommand):
             self.stdout.write(f"   ส่งต่อไม่สำเร็จ: {exc.message}")
             return
         self.stdout.write(f"   ส่งถึง {units[0]['name']} ({units[0]['reason']})")
+
+    def books(self, clerk, out: Path) -> None:
+        """This year's incoming book of the clerk's desk as form 13 (PDF, XLSX), and the
+        first registered letter's PDF with its receive stamp."""
+        from django.utils import timezone
+
+        from saraban.documents.render import book_pdf, book_xlsx
+        from saraban.registry import books
+        from saraban.registry.models import LetterFile
+
+        registers = [r for r in books.readable_registers(clerk) if r.direction == "incoming" and not r.is_secret]
+        if not registers:
+            return
+        today = timezone.localdate()
+        book = books.as_document(registers[0], date_from=today.replace(month=1, day=1), date_to=today)
+        (out / "register-book.pdf").write_bytes(book_pdf(book))
+        (out / "register-book.xlsx").write_bytes(book_xlsx(book))
+        self.stdout.write(f"\nทะเบียนหนังสือรับ (แบบที่ ๑๓) {len(book.rows)} รายการ: {out / 'register-book.pdf'} "
+                          f"และ {out / 'register-book.xlsx'}")
+        stamped = LetterFile.objects.filter(role=LetterFile.Role.STAMPED, letter__register=registers[0]).first()
+        if stamped:
+            target = out / "stamped-letter.pdf"
+            with stamped.file.open("rb") as fh:
+                target.write_bytes(fh.read())
+            self.stdout.write(f"หนังสือประทับตรารับ (แบบที่ ๑๒) เลขรับ {stamped.letter.receive_number}: {target}")
 
     def search_example(self) -> None:
         """One search as the archive reader, through the configured backend."""
