@@ -53,13 +53,15 @@ class RegisterCounter(models.Model):
     """A register's year: the last number issued, and whether its book is closed.
 
     One row per register and year (the register's own year, see ``Register``). Locked
-    while a number is issued; once ``closed_at`` is set, no number of that year is
-    issued again (closing the year's books, DOMAIN.md §3).
+    while a number is issued; ``last_issued_at`` is the time given to the last number
+    (a later number never gets an earlier time); once ``closed_at`` is set, no number
+    of that year is issued again (closing the year's books, DOMAIN.md §3).
     """
 
     register = models.ForeignKey(Register, on_delete=models.PROTECT, related_name="counters")
     year = models.PositiveIntegerField()
     last_number = models.PositiveIntegerField(default=0)
+    last_issued_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField("ปิดทะเบียนเมื่อ", null=True, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")

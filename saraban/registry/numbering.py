@@ -7,8 +7,9 @@ that stays marked ยกเลิก. A number is taken by one ``UPDATE … RETU
 register's counter row inside the caller's transaction: concurrent registrations of one
 register queue on that row's lock until the first commits, and a registration that
 rolls back rolls its number back with it — so there is never a gap and never a
-duplicate, on SQLite (one writer at a time) and on PostgreSQL (row lock) alike. The
-entry's time is read after the lock is taken, so the book's times rise with its numbers.
+duplicate, on SQLite (one writer at a time) and on PostgreSQL (row lock) alike. A
+number's time never precedes the time of the number before it, so the book's times
+rise with its numbers.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from saraban.core.audit import record_event
+from saraban.core.batch_sql import Computed, execute_together
 from saraban.core.errors import Conflict, InvalidInput, NotFound
 from saraban.registry.models import Register, RegisterCounter, RegisterEntry
 
@@ -56,46 +59,75 @@ class IssuedNumber:
     at: dt.datetime
 
 
-_ADVANCE = ("UPDATE registry_registercounter SET last_number = last_number + 1 "
-            "WHERE register_id = %s AND year = %s AND closed_at IS NULL RETURNING last_number")
-_STEP_BACK = "UPDATE registry_registercounter SET last_number = last_number - 1 WHERE register_id = %s AND year = %s"
-_CREATE = ("INSERT INTO registry_registercounter (register_id, year, last_number) VALUES (%s, %s, 0) "
-           "ON CONFLICT (register_id, year) DO NOTHING")
+_GREATEST = {"postgresql": "GREATEST", "sqlite": "MAX"}
+
+
+def advance_statements(register: Register, at: dt.datetime) -> tuple[int, list]:
+    """The statements that take the next number of ``register`` for time ``at``: the
+    year's counter row made if missing, then one ``UPDATE … RETURNING last_number,
+    last_issued_at`` that locks it until the transaction ends. Returns (year, the
+    statements) for ``core.batch_sql.execute_together``; statements appended after
+    them read the number and time with :func:`issued_value`.
+
+    The time given is ``at`` — read before the lock, so the year is the one ``at``
+    falls in even when the lock is granted after midnight — or, if a number was given
+    a later time meanwhile, that time: times never go backwards in the book. A closed
+    year's row is not updated and the statement returns no row.
+    """
+    year = register_year(register, at)
+    stamp = connection.ops.adapt_datetimefield_value(at)
+    greatest = _GREATEST[connection.vendor]
+    return year, [
+        ("INSERT INTO registry_registercounter (register_id, year, last_number) VALUES (%s, %s, 0) "
+         "ON CONFLICT (register_id, year) DO NOTHING", (register.pk, year)),
+        ("UPDATE registry_registercounter SET last_number = last_number + 1, "
+         f"last_issued_at = {greatest}(COALESCE(last_issued_at, %s), %s) "
+         "WHERE register_id = %s AND year = %s AND closed_at IS NULL RETURNING last_number, last_issued_at",
+         (stamp, stamp, register.pk, year)),
+    ]
+
+
+def issued_value(register: Register, year: int, column: str) -> Computed:
+    """A database-computed value (``core.batch_sql.Computed``) for ``last_number`` or
+    ``last_issued_at`` of the counter row the :func:`advance_statements` of this
+    transaction just advanced (NULL when the year is closed: writing a book row then
+    fails with an integrity error)."""
+    if column not in ("last_number", "last_issued_at"):
+        raise ValueError(column)
+    return Computed(f"(SELECT {column} FROM registry_registercounter WHERE register_id = %s AND year = %s "
+                    "AND closed_at IS NULL)", (register.pk, year))
+
+
+def issued_from(register: Register, year: int, row) -> IssuedNumber:
+    """The :class:`IssuedNumber` from the ``RETURNING`` row of the advance (None: the
+    year's book is closed — raises Conflict ``book_closed``)."""
+    if row is None:
+        raise book_closed(register, year)
+    number, at = row
+    if not isinstance(at, dt.datetime):  # SQLite returns the stored text
+        at = parse_datetime(at)
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, dt.timezone.utc)
+    return IssuedNumber(register=register, year=year, number=number, at=at)
+
+
+def book_closed(register: Register, year: int) -> Conflict:
+    return Conflict(f"{register.name} {year_label(register, year)} ปิดทะเบียนแล้ว ออกเลขเพิ่มไม่ได้",
+                    code="book_closed")
 
 
 def issue_number(register: Register) -> IssuedNumber:
-    """Take the next number of ``register``'s current year; call inside ``transaction.atomic``.
+    """Take the next number of ``register`` for now; call inside ``transaction.atomic``.
 
     The counter row stays locked until the caller's transaction ends: the caller writes
-    the book row and commits (or rolls back, and the number with it). If the year
-    turned while this call waited for the lock, the number is given back and one of the
-    new year taken. Raises RuntimeError outside a transaction, Conflict (``book_closed``)
-    when the year's book was closed.
+    the book row and commits (or rolls back, and the number with it). See
+    :func:`advance_statements` for the time given. Raises RuntimeError outside a
+    transaction, Conflict (``book_closed``) when the year's book was closed.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("register numbers are issued only inside transaction.atomic()")
-    with connection.cursor() as cursor:
-        for _ in range(3):
-            year = register_year(register, timezone.now())
-            number = _advance(cursor, register, year)
-            at = timezone.now()
-            if register_year(register, at) == year:
-                return IssuedNumber(register=register, year=year, number=number, at=at)
-            cursor.execute(_STEP_BACK, [register.pk, year])  # still ours: the row is locked
-    raise RuntimeError("the register's year kept changing while a number was issued")
-
-
-def _advance(cursor, register: Register, year: int) -> int:
-    cursor.execute(_ADVANCE, [register.pk, year])
-    row = cursor.fetchone()
-    if row is None:  # the year's first number, or a closed book
-        cursor.execute(_CREATE, [register.pk, year])
-        cursor.execute(_ADVANCE, [register.pk, year])
-        row = cursor.fetchone()
-    if row is None:
-        raise Conflict(f"{register.name} {year_label(register, year)} ปิดทะเบียนแล้ว ออกเลขเพิ่มไม่ได้",
-                       code="book_closed")
-    return row[0]
+    year, statements = advance_statements(register, timezone.now())
+    return issued_from(register, year, execute_together(statements))
 
 
 # --------------------------------------------------------------------------- reservations

@@ -22,7 +22,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 import ocr
@@ -30,7 +30,7 @@ from ocr.preflight import preflight
 from ocr import thai
 from ocr.errors import InputError
 from saraban.core.audit import record_event
-from saraban.core.batch_sql import execute_together, insert_statement, update_statement
+from saraban.core.batch_sql import execute_together, insert_statement, json_with, update_statement
 from saraban.core.models import AuditEvent
 from saraban.core.classes import DocumentType, Role, Secrecy, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed
@@ -414,24 +414,35 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     _same_letter_lock(letter)
     _refuse_duplicate(actor=actor, letter=letter)
     letter.save()
-    audit = dict(suggested=_jsonable(letter.suggested or {}), before=_jsonable(before),
-                 confirmed=_jsonable({name: getattr(letter, name) for name in FIELD_NAMES}))
-    book_values = _book_values(letter)
-    issued = numbering.issue_number(register)  # the register's counter is locked from here to the commit
-    numbered = dict(register=register, year=issued.year, receive_number=issued.number, registered_at=issued.at,
-                    registered_by=actor, status=Letter.Status.REGISTERED)
-    for name, value in numbered.items():
-        setattr(letter, name, value)
-    execute_together([  # one round trip under the lock
-        update_statement(Letter, letter.pk, numbered),
-        insert_statement(RegisterEntry(register=register, year=issued.year, number=issued.number,
-                                       state=RegisterEntry.State.ISSUED, entered_at=issued.at, entered_by=actor,
-                                       letter=letter, **book_values)),
-        insert_statement(AuditEvent(actor_id=actor.pk, action=action, target_type="letter", target_id=str(letter.pk),
-                                    data={"register": register.code, "year": issued.year,
-                                          "receive_number": issued.number, **audit})),
-        outbox_statement(letter.pk),  # the search index follows once this commits, or never
-    ])
+    audit = {"register": register.code, "suggested": _jsonable(letter.suggested or {}),
+             "before": _jsonable(before),
+             "confirmed": _jsonable({name: getattr(letter, name) for name in FIELD_NAMES})}
+    # From here to the commit the register's counter is locked: the number, the letter's
+    # row, its book row, the audit event and the search outbox entry are written in one
+    # round trip, the later statements reading the number from the counter row.
+    year, statements = numbering.advance_statements(register, timezone.now())
+    number = numbering.issued_value(register, year, "last_number")
+    at = numbering.issued_value(register, year, "last_issued_at")
+    try:
+        row = execute_together(statements + [
+            update_statement(Letter, letter.pk, dict(register=register, year=year, receive_number=number,
+                                                     registered_at=at, registered_by=actor,
+                                                     status=Letter.Status.REGISTERED)),
+            insert_statement(RegisterEntry(register=register, year=year, number=number,
+                                           state=RegisterEntry.State.ISSUED, entered_at=at, entered_by=actor,
+                                           letter=letter, **_book_values(letter))),
+            insert_statement(AuditEvent(actor_id=actor.pk, action=action, target_type="letter",
+                                        target_id=str(letter.pk),
+                                        data=json_with({**audit, "year": year}, receive_number=number))),
+            outbox_statement(letter.pk),  # the search index follows once this commits, or never
+        ])
+    except IntegrityError as exc:
+        if "number" in str(exc):  # the year's book was closed meanwhile: no number to write
+            raise numbering.book_closed(register, year) from exc
+        raise
+    issued = numbering.issued_from(register, year, row)
+    letter.register, letter.year, letter.receive_number = register, year, issued.number
+    letter.registered_at, letter.registered_by, letter.status = issued.at, actor, Letter.Status.REGISTERED
 
 
 def _same_letter_lock(letter: Letter) -> None:

@@ -79,21 +79,20 @@ def test_numbers_restart_on_1_january_and_on_1_october_for_a_fiscal_register(peo
     assert numbering.year_label(fiscal, 2027) == "ปีงบประมาณ พ.ศ. 2570"
 
 
-def test_a_number_taken_across_midnight_of_new_year_belongs_to_the_new_year(people):
+def test_a_number_keeps_the_year_of_its_time_and_times_never_go_backwards(people):
     clerk = people["clerk"]
-    with mock.patch("django.utils.timezone.now", return_value=at(2025, 12, 31, 12, 0)):
-        desk_register = register(clerk, 1).register
-    # The clock turns while the registration waits for the counter: the number of the
-    # old year is given back (no gap in 2025) and the first of 2026 is taken.
-    times = iter([at(2025, 12, 31, 23, 59, 59), at(2026, 1, 1, 0, 0, 1), at(2026, 1, 1, 0, 0, 1),
-                  at(2026, 1, 1, 0, 0, 1)])
-    with mock.patch("django.utils.timezone.now", side_effect=lambda: next(times)):
-        with transaction.atomic():
-            issued = numbering.issue_number(desk_register)
-    assert (issued.year, issued.number) == (2026, 1)
-    from saraban.registry.models import RegisterCounter
-
-    assert RegisterCounter.objects.get(register=desk_register, year=2025).last_number == 1
+    with mock.patch("django.utils.timezone.now", return_value=at(2025, 12, 31, 23, 59, 59)):
+        last_of_2025 = register(clerk, 1)
+    # a clerk whose request read the clock a moment earlier, but reached the counter later
+    with mock.patch("django.utils.timezone.now", return_value=at(2025, 12, 31, 23, 59, 58)):
+        late = register(clerk, 2)
+    assert (late.year, late.receive_number) == (2025, 2)
+    assert late.registered_at == last_of_2025.registered_at  # not earlier than number 1's
+    with mock.patch("django.utils.timezone.now", return_value=at(2026, 1, 1, 0, 0, 1)):
+        first_of_2026 = register(clerk, 3)
+    assert (first_of_2026.year, first_of_2026.receive_number) == (2026, 1)
+    rows = RegisterEntry.objects.filter(register=late.register, year=2025).order_by("number")
+    assert [r.entered_at for r in rows] == [last_of_2025.registered_at, late.registered_at]
 
 
 def test_a_reservation_is_used_once_and_an_expired_one_stays_cancelled(people):
