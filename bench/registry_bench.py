@@ -220,7 +220,8 @@ def main() -> int:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = with_database(base_url, name)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "saraban.settings",
-           "SARABAN_LOG_LEVEL": "ERROR", "PYTHONPATH": str(REPO)}
+           "SARABAN_LOG_LEVEL": "ERROR", "PYTHONPATH": str(REPO),
+           "SARABAN_DEBUG": "0"}  # as in production: no per-query debug bookkeeping
     env.pop("ELASTICSEARCH_URL", None)  # the embedded index, in the same database
     print(f"Registry benchmark  {time.strftime('%Y-%m-%d %H:%M:%S %z')}  clients={args.clients}  "
           f"letters={args.letters:,}  cores={os.cpu_count()}  database=PostgreSQL ({name})")
