@@ -37,6 +37,10 @@ for i in range({each}):
     letter = register_without_file(actor=clerk, fields={{"document_number": f"พม ๐๒๐๑/{{who}}-{{i}}",
         "document_date": "2025-01-02", "subject": f"ทดสอบพร้อมกัน {{who}}-{{i}}", "issuing_office": "กองกลาง"}})
     done.append(letter.receive_number)
+from saraban.registry import books
+code = clerk.memberships.get().unit.code + "-IN"
+for i in range(2):  # reservations take numbers of the same book, in between
+    done += [e.number for e in books.reserve(actor=clerk, register_code=code, reserved_for=f"จอง {{who}}-{{i}}")]
 for i in range({shared}):
     try:
         letter = register_without_file(actor=clerk, fields={{"document_number": f"พม ๐๒๐๑/ร่วม{{i}}",
@@ -85,6 +89,14 @@ def test_concurrent_clerks_get_every_number_once(own_database, tmp_path):
     import json
 
     numbers = sorted(n for out in outputs for n in json.loads(out.strip().splitlines()[-1]))
-    expected = PROCESSES * EACH + SHARED
+    expected = PROCESSES * (EACH + 2) + SHARED
     assert len(numbers) == expected, "each shared letter registered exactly once"
     assert numbers == list(range(1, expected + 1)), "no duplicate, no gap"
+    book = manage(own_database, tmp_path, "shell", "-c", (
+        "from saraban.registry.models import RegisterEntry as E; import json; "
+        "print(json.dumps([[e.number, e.state, e.entered_at.isoformat(), e.letter_id] "
+        "for e in E.objects.order_by('number')]))"))
+    rows = json.loads(book.strip().splitlines()[-1])
+    assert [r[0] for r in rows] == list(range(1, expected + 1)), "the book has one row per number"
+    assert sum(r[1] == "reserved" for r in rows) == PROCESSES * 2
+    assert all(a[2] <= b[2] for a, b in zip(rows, rows[1:])), "times rise with the numbers"
