@@ -25,8 +25,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Register)
 class RegisterAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "desk_unit", "direction", "is_secret"]
-    readonly_fields = ["code", "is_secret", "direction"]
+    list_display = ["code", "name", "desk_unit", "direction", "series", "is_secret", "number_prefix"]
+    readonly_fields = ["code", "is_secret", "direction", "series", "year_start_month"]
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -52,4 +52,4 @@ class LetterFileAdmin(ReadOnlyAdmin):
 
 @admin.register(RegisterCounter)
 class RegisterCounterAdmin(ReadOnlyAdmin):
-    list_display = ["register", "year", "last_number"]
+    list_display = ["register", "year", "last_number", "last_issued_at", "closed_at"]

@@ -51,7 +51,7 @@ def year_label(register: Register, year: int) -> str:
 @dataclass(frozen=True)
 class IssuedNumber:
     """A number just taken: ``register``, its ``year`` (CE), ``number`` (from 1) and
-    ``at``, the aware time it was taken (after the counter's lock)."""
+    ``at``, the aware time it was given (see :func:`advance_statements`)."""
 
     register: Register
     year: int

@@ -401,9 +401,11 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
 
     Everything that does not need the number comes first, the duplicate check included
     (registrations of the same letter queue on their own lock, :func:`_same_letter_lock`);
-    the register's counter is locked last (:func:`numbering.issue_number`), so that
-    registrations of one register queue only for the letter's number, its book row and
-    the audit event.
+    the register's counter is locked last (:func:`numbering.advance_statements`), and
+    the number, the letter's row, its book row, the audit event and the outbox entry
+    follow in the same round trip — registrations of one register queue only for that
+    round trip and the commit. Raises Conflict ``book_closed`` when the year's book is
+    closed.
     """
     if not letter.subject.strip():
         raise InvalidInput("กรุณากรอกเรื่อง (subject) ก่อนยืนยันลงทะเบียน", code="subject_required")
