@@ -59,6 +59,14 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
 
+#: How a client starts: it says it is ready, reads the common start instant, waits for it.
+START = r"""
+print("ready", flush=True)
+start_at = float(sys.stdin.readline())
+while time.time() < start_at:
+    time.sleep(0.005)
+"""
+
 SERVICE_CLIENT = r"""
 import json, os, sys, time
 import django
@@ -69,10 +77,7 @@ from saraban.registry.services import register_without_file
 who, count = sys.argv[1], int(sys.argv[2])
 clerk = User.objects.get(username="clerk")
 User.objects.filter(pk=clerk.pk).exists()  # connect before the start
-print("ready", flush=True)
-start_at = float(sys.stdin.readline())
-while time.time() < start_at:
-    time.sleep(0.005)
+{start}
 latencies = []
 for i in range(count):
     t = time.perf_counter()
@@ -80,7 +85,7 @@ for i in range(count):
                                                "subject": f"ทดสอบทะเบียน {who}-{i}", "issuing_office": "กองกลาง"})
     latencies.append(time.perf_counter() - t)
 print(json.dumps({"latencies": latencies, "end": time.time()}))
-"""
+""".replace("{start}", START.strip("\n"))
 
 API_CLIENT = r"""
 import http.cookiejar, json, re, sys, time, urllib.parse, urllib.request
@@ -93,10 +98,7 @@ token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 form = urllib.parse.urlencode({"username": "clerk", "password": "saraban-demo", "csrfmiddlewaretoken": token}).encode()
 opener.open(urllib.request.Request(f"{base}/login/", data=form, headers={"Referer": f"{base}/login/"}), timeout=120).read()
 csrf = next(c.value for c in jar if c.name == "csrftoken")
-print("ready", flush=True)
-start_at = float(sys.stdin.readline())
-while time.time() < start_at:
-    time.sleep(0.005)
+{start}
 latencies = []
 for i in range(count):
     body = json.dumps({"document_number": f"พม ๐๒๐๑/api{who}-{i}", "document_date": "2025-01-02",
@@ -110,7 +112,7 @@ for i in range(count):
         response.read()
     latencies.append(time.perf_counter() - t)
 print(json.dumps({"latencies": latencies, "end": time.time()}))
-"""
+""".replace("{start}", START.strip("\n"))
 
 
 def log(message: str) -> None:

@@ -112,3 +112,14 @@ def _search_index(settings, request):
         except Exception:  # the outage test leaves it to the next start
             pass
     get_backend.cache_clear()
+
+
+def pdf_text(content: bytes) -> str:
+    """A PDF's text as a reader copies it (``pdftotext -raw``), normalised (ำ, mark
+    order) like the search."""
+    import subprocess
+
+    from ocr.thai import normalize
+
+    return normalize(subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
+                                    check=True).stdout.decode())

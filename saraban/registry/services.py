@@ -35,6 +35,7 @@ from saraban.core.models import AuditEvent
 from saraban.core.classes import DocumentType, Role, Secrecy, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed
 from saraban.registry import numbering
+from saraban.registry.books import keeps_register
 from saraban.registry.models import Letter, LetterFile, Register, RegisterEntry
 from saraban.registry.selectors import find_duplicate
 from saraban.registry.selectors import visible_letters as visible_to
@@ -565,7 +566,7 @@ def register_for(*, actor, desk, secrecy: str, code: str | None = None) -> Regis
         if register.is_secret != (secrecy != Secrecy.UNCLASSIFIED):
             raise InvalidInput("หนังสือลับต้องลงทะเบียนหนังสือลับเท่านั้น และทะเบียนหนังสือลับรับเฉพาะหนังสือลับ",
                                code="register_class_mismatch")
-        if not register.is_secret and not keeps_registry(actor, register.desk_unit_id):
+        if not register.is_secret and not keeps_register(actor, register):
             raise InvalidInput(f"ท่านไม่ได้เป็นเจ้าหน้าที่ของทะเบียน {register.name}", code="not_register_keeper")
         return register
     if secrecy != Secrecy.UNCLASSIFIED:

@@ -78,31 +78,28 @@ def enqueue_index(letter_id: int) -> None:
     When a background worker is running it sends the outbox in batches within
     ``SARABAN_WORKER_PERIODIC_SECONDS`` (cheaper per letter, and off the request);
     otherwise the entry is sent right after the commit."""
-    from saraban.core.workers import worker_running_recently
+    from saraban.core.batch_sql import execute_together
 
-    entry = OutboxEntry.objects.create(letter_id=letter_id)
-    if not worker_running_recently():
-        transaction.on_commit(lambda: _drain_after_commit(only_ids=[entry.pk]))
+    execute_together([outbox_statement(letter_id)])
 
 
 def outbox_statement(letter_id: int):
     """:func:`enqueue_index` as a statement for ``core.batch_sql.execute_together`` —
-    for writes made in one round trip under a lock. The entry is sent right after
-    the commit only when no worker is running (the worker sends it otherwise)."""
+    for writes made in one round trip under a lock."""
     from saraban.core.batch_sql import insert_statement
     from saraban.core.workers import worker_running_recently
 
     if not worker_running_recently():
-        transaction.on_commit(lambda: _drain_after_commit(letter_ids=[letter_id]))
+        transaction.on_commit(lambda: _drain_after_commit(letter_id))
     return insert_statement(OutboxEntry(letter_id=letter_id))
 
 
-def _drain_after_commit(**which: list[int]) -> None:
+def _drain_after_commit(letter_id: int) -> None:
     """Best effort right after a commit; an outage leaves the entries for the worker."""
     try:
-        drain_outbox(**which)
+        drain_outbox(letter_ids=[letter_id])
     except Exception:  # never fail the request that committed the change
-        log.exception("search outbox: sending %s failed; the worker retries it", which)
+        log.exception("search outbox: sending letter %s failed; the worker retries it", letter_id)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
 from unittest import mock
 
 import pytest
@@ -20,6 +19,8 @@ from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.core.models import AuditEvent
 from saraban.registry import books, numbering, services
 from saraban.registry.models import Letter, Register, RegisterEntry
+
+from tests.conftest import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -35,14 +36,6 @@ def register(clerk, n: int, **extra) -> Letter:
 
 def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=BANGKOK)
-
-
-def pdf_text(content: bytes) -> str:
-    """The PDF's text as a reader copies it, normalised (ำ, mark order) like the search."""
-    from ocr.thai import normalize
-
-    return normalize(subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
-                                    check=True).stdout.decode())
 
 
 def test_every_registration_is_one_row_of_the_book_in_order(people):

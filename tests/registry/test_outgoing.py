@@ -3,7 +3,6 @@ series when sent (form 14), laid out to PDF in a Thai font."""
 
 from __future__ import annotations
 
-import subprocess
 
 import pytest
 from django.utils import timezone
@@ -13,18 +12,13 @@ from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry import books, outgoing
 from saraban.registry.models import OutgoingLetter, Register, RegisterEntry
 
+from tests.conftest import pdf_text
+
 pytestmark = pytest.mark.django_db
 
 LETTER = {"document_type": "external", "subject": "ขอเชิญประชุมคณะทำงาน", "addressee": "ผู้ว่าราชการจังหวัดราชบุรี",
           "body": "ด้วยกระทรวงกำหนดประชุมคณะทำงานในวันที่ ๕ ธันวาคม ๒๕๖๙\n\nจึงเรียนมาเพื่อโปรดพิจารณา",
           "signer_name": "นายประเสริฐ บริหารดี", "signer_position": "ปลัดกระทรวง", "urgency": "urgent"}
-
-
-def pdf_text(content: bytes) -> str:
-    from ocr.thai import normalize
-
-    return normalize(subprocess.run(["pdftotext", "-raw", "-", "-"], input=content, capture_output=True,
-                                    check=True).stdout.decode())
 
 
 def test_sending_numbers_each_series_apart_and_stores_the_form(people):
