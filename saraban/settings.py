@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "saraban.registry",
     "saraban.signing",
     "saraban.search",
+    "saraban.notifications",
+    "saraban.complaints",
 ]
 
 MIDDLEWARE = [
@@ -204,3 +206,38 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SARABAN_LOG_LEVEL", "WARNING")},
 }
+
+# --- Routing: deadlines, time standards, the learned suggestions (issue 6) ---
+# Handling deadline per urgency in working days (DOMAIN.md §2; 0 = the same working day).
+SARABAN_URGENCY_WORKING_DAYS = {"most_urgent": 0, "very_urgent": 1, "urgent": 3, "normal": 7}
+# The working day (local time): a deadline falls at its end; weekends and the holiday
+# calendar (routing.Holiday, editable) are not working days.
+SARABAN_WORKDAY_START = os.environ.get("SARABAN_WORKDAY_START", "08:30")
+SARABAN_WORKDAY_END = os.environ.get("SARABAN_WORKDAY_END", "16:30")
+# Time standard of each registry step in minutes (work manual, central registry process).
+SARABAN_STEP_STANDARD_MINUTES = {"receive": 1, "check": 1, "register": 3, "route": 3, "propose": 3,
+                                 "record_endorsement": 2}
+# The learned routing classifier: its signed model file and how often it is retrained.
+SARABAN_ROUTING_MODEL_PATH = Path(os.environ.get("SARABAN_ROUTING_MODEL_PATH", VAR_DIR / "models" / "routing.json"))
+SARABAN_ROUTING_MODEL_KEY = os.environ.get("SARABAN_ROUTING_MODEL_KEY", "")  # empty: derived from SECRET_KEY
+SARABAN_ROUTING_RETRAIN_EVERY = int(os.environ.get("SARABAN_ROUTING_RETRAIN_EVERY", "25"))  # new routed letters
+
+# --- Notifications: e-mail, webhooks, digests (issue 6) ---
+EMAIL_BACKEND = os.environ.get("SARABAN_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("SARABAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("SARABAN_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("SARABAN_FROM_EMAIL", "saraban@localhost")
+# The hour (local time) daily digests are sent.
+SARABAN_DIGEST_HOUR = int(os.environ.get("SARABAN_DIGEST_HOUR", "16"))
+# The public address of the service, for links in e-mails and webhooks.
+SARABAN_BASE_URL = os.environ.get("SARABAN_BASE_URL", "http://127.0.0.1:8000")
+
+# --- Complaints (issue 6, DOMAIN.md §5) ---
+# Key for complainants' personal data at rest (Fernet, urlsafe base64 of 32 bytes). Empty:
+# in DEBUG a key derived from SECRET_KEY; otherwise complaints refuse to store personal data.
+SARABAN_PERSONAL_DATA_KEY = os.environ.get("SARABAN_PERSONAL_DATA_KEY", "")
+# Deadline per severity, calendar hours (probation-office service standard).
+SARABAN_COMPLAINT_SEVERITY_HOURS = {"low": 15 * 24, "medium": 7 * 24, "high": 24}
+# How far back a new complaint is compared with earlier ones for duplicates (days).
+SARABAN_COMPLAINT_DUPLICATE_DAYS = int(os.environ.get("SARABAN_COMPLAINT_DUPLICATE_DAYS", "365"))

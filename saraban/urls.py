@@ -5,7 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from saraban.complaints import urls as complaints_urls
 from saraban.core import views as core_views
+from saraban.notifications import urls as notifications_urls
 from saraban.registry import api as registry_api
 from saraban.registry import views as registry_views
 from saraban.routing import api as routing_api
@@ -86,6 +88,8 @@ api = [
     path("inbox", routing_api.InboxView.as_view(), name="api-inbox"),
     path("routing/suggest", routing_api.SuggestView.as_view(), name="api-suggest"),
     path("search", search_api.SearchView.as_view(), name="api-search"),
+    *notifications_urls.api,
+    *complaints_urls.api,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -99,6 +103,8 @@ urlpatterns = [
     path("retention/", include(retention_pages)),
     path("", include(routing_pages)),
     path("search/", search_views.search, name="search"),
+    path("notifications/", include((notifications_urls.pages, "notifications"))),
+    path("complaints/", include((complaints_urls.pages, "complaints"))),
     path("api/", include(api)),
     path("admin/", admin.site.urls),
 ]
