@@ -165,6 +165,11 @@ class Letter(models.Model):
     urgency = models.CharField("ชั้นความเร็ว", max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
     secrecy = models.CharField("ชั้นความลับ", max_length=16, choices=Secrecy.choices, default=Secrecy.UNCLASSIFIED)
     remarks = models.TextField("หมายเหตุ", blank=True)
+    due_at = models.DateTimeField("ด่วนภายใน", null=True, blank=True)
+    action_taken = models.TextField("การปฏิบัติ", blank=True)
+    closed_at = models.DateTimeField("ปิดเรื่องเมื่อ", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
 
     text = models.TextField(blank=True)
     suggested = models.JSONField(default=dict, blank=True)
