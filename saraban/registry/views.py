@@ -35,9 +35,8 @@ from saraban.registry.models import (
     OutgoingLetter,
     RegisterEntry,
 )
-from saraban.routing.models import Unit
 from saraban.routing.selectors import registry_desk_of, roles_of, viewer_for
-from saraban.routing.suggestions import suggest_units
+from saraban.routing.views import letter_routing_context
 
 #: (field, Thai label, kind) in the order they appear on a letter (DOMAIN.md §1).
 FORM_FIELDS = [
@@ -143,14 +142,12 @@ def letter_detail(request, letter_id: int):
     except NotFound as exc:
         return _page_error(request, exc)
     record_classified_access(actor=request.user, letter=letter, via="page")
-    routes = letter.routes.select_related("to_unit", "to_user", "from_unit", "sent_by", "acknowledged_by")
     history = AuditEvent.objects.filter(target_type="letter", target_id=str(letter.pk)).select_related("actor")
-    suggestions = suggest_units(subject=letter.subject, sender=letter.sender or letter.issuing_office) if letter.subject else []
     registered = letter.status == Letter.Status.REGISTERED and letter.register_id is not None
     due = retention.due_year(letter) if registered else None
     context = {
-        "letter": letter, "fields": _rows(letter, {}), "routes": routes, "history": history,
-        "suggestions": suggestions, "units": Unit.objects.order_by("code").only("code", "name"),
+        "letter": letter, "fields": _rows(letter, {}), "history": history,
+        **letter_routing_context(request.user, letter),
         "may_register": services.may_register(request.user),
         "pages": range(1, (letter.original.pages if letter.original else 0) + 1),
         "stamped": any(f.role == LetterFile.Role.STAMPED for f in letter.files.all()),

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from saraban.core.classes import Role, Secrecy
 from saraban.core.models import User
-from saraban.routing.models import Membership, Unit
+from saraban.routing.models import Membership, Position, Unit
 
 DEMO_PASSWORD = "saraban-demo"
 
@@ -30,13 +30,25 @@ DEMO_PEOPLE = [
      [("OPS-GAD-ADM", Role.SECRET_REGISTRAR)]),
     ("archive", "อรุณ", "ค้นคืน", "บรรณารักษ์", Secrecy.UNCLASSIFIED, [("OPS", Role.ARCHIVE_READER)]),
     ("admin", "ผู้ดูแล", "ระบบ", "ผู้ดูแลระบบ", Secrecy.UNCLASSIFIED, [("OPS", Role.ADMINISTRATOR)]),
+    ("deputy", "วีระ", "ช่วยบริหาร", "รองปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์", Secrecy.TOP_SECRET,
+     [("OPS", Role.EXECUTIVE)]),
+    ("gad_director", "กมล", "กลางดี", "ผู้อำนวยการกองกลาง", Secrecy.SECRET, [("OPS-GAD", Role.UNIT_HEAD)]),
+    ("inspect_director", "สุดา", "ตรวจดี", "ผู้อำนวยการกองตรวจราชการ", Secrecy.SECRET,
+     [("OPS-INSPECT", Role.UNIT_HEAD)]),
+    ("inspect_clerk", "ปรีชา", "รับเรื่อง", "เจ้าพนักงานธุรการปฏิบัติงาน", Secrecy.UNCLASSIFIED,
+     [("OPS-INSPECT", Role.REGISTRY_CLERK)]),
 ]
+
+#: Who holds which post (Position codes from the organisation fixture).
+DEMO_POSTS = {"executive": "OPS-HEAD", "deputy": "OPS-DEPUTY-1", "gad_director": "OPS-GAD-HEAD",
+              "inspect_director": "OPS-INSPECT-HEAD", "complaints_head": "OPS-INSPECT-REGION-HEAD"}
 
 
 def seed_demo_people() -> list[User]:
     """Create (or refresh) the demo people and their memberships; safe to run again.
 
-    Also creates the secret register at the secret registrar's unit. Requires the
+    Also makes them holders of their posts (DEMO_POSTS) and creates the secret
+    register at the secret registrar's unit. Requires the
     organisation to be loaded (raises Unit.DoesNotExist otherwise).
     """
     from saraban.registry.services import ensure_secret_register
@@ -56,4 +68,6 @@ def seed_demo_people() -> list[User]:
                 if role == Role.SECRET_REGISTRAR:
                     ensure_secret_register(desk=unit)
             people.append(user)
+            if username in DEMO_POSTS:
+                Position.objects.filter(code=DEMO_POSTS[username]).update(holder=user)
     return people
