@@ -43,6 +43,7 @@ from .thai import (
     _edit_distance,
     be_year,
     canonical_number,
+    find_thai_dates,
     fold_digits,
     join_split_words,
     match_month,
@@ -71,7 +72,7 @@ Box = tuple[int, int, int, int]
 FIELD_NAMES = (
     "document_type", "document_number", "document_date", "subject", "addressee",
     "references", "enclosures", "signer_name", "signer_position", "issuing_office",
-    "urgency", "secrecy",
+    "urgency", "secrecy", "due_at",
 )
 
 #: A line this many times taller than the page's median body line is a stamp candidate
@@ -1556,6 +1557,11 @@ class _Extractor:
                 sec.append((s[1] * max(ln.conf, 0.3) * (1.0 if is_stamp else 0.8), s[0]))
         rank_u = {"most_urgent": 3, "very_urgent": 2, "urgent": 1}
         rank_s = {"top_secret": 3, "secret": 2, "confidential": 1}
+        due = self._due_within()
+        if due is not None:
+            self.fields["due_at"], self.conf["due_at"] = due.isoformat(), 0.8
+            if not urg:
+                urg.append((0.6, "urgent"))
         if urg:
             c, v = max(urg, key=lambda cv: (cv[0] >= 0.5, rank_u[cv[1]], cv[0]))
             self.fields["urgency"], self.conf["urgency"] = v, min(1.0, c)
@@ -1566,6 +1572,22 @@ class _Extractor:
             self.fields["secrecy"], self.conf["secrecy"] = v, min(1.0, c)
         else:
             self.fields["secrecy"], self.conf["secrecy"] = "unclassified", self._absent_conf()
+
+    def _due_within(self) -> date | None:
+        """The date of a "ด่วนภายใน <date>" mark near the top of page 1 (DOMAIN.md §2),
+        read from its line and the next (the date is often printed below)."""
+        first = min((ln.page for ln in self.all), default=0)
+        lines = [ln for ln in self.all if ln.page == first and ln.cy <= 0.35]
+        for i, ln in enumerate(lines):
+            text = normalize(ln.text)
+            at = text.find("ภายใน")
+            if at < 0 or "ด่วน" not in text[max(0, at - 8):at]:
+                continue
+            rest = text[at + len("ภายใน"):] + " " + (normalize(lines[i + 1].text) if i + 1 < len(lines) else "")
+            found = find_thai_dates(rest, today=self.ctx.today)
+            if found:
+                return found[0][0]
+        return None
 
     def _absent_conf(self) -> float:
         # a colour scan was searched for red stamps: more sure than a grey one

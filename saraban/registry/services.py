@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 #: The header fields a clerk confirms (DOMAIN.md §1 names).
 TEXT_FIELDS = ("document_number", "subject", "addressee", "sender", "issuing_office",
                "signer_name", "signer_position", "remarks")
-FIELD_NAMES = TEXT_FIELDS + ("document_type", "document_date", "references", "enclosures", "urgency", "secrecy")
+FIELD_NAMES = TEXT_FIELDS + ("document_type", "document_date", "references", "enclosures", "urgency", "secrecy",
+                              "due_at")
 
 _CHUNK = 1024 * 1024
 
@@ -246,6 +247,11 @@ def _suggestions_from(fields: dict[str, Any]) -> dict[str, Any]:
     out["references"] = list(fields.get("references") or [])
     out["enclosures"] = list(fields.get("enclosures") or [])
     out["urgency"] = fields.get("urgency") if fields.get("urgency") in Urgency.values else Urgency.NORMAL
+    if fields.get("due_at"):
+        try:
+            out["due_at"] = _clean_due(fields["due_at"])
+        except InvalidInput:
+            pass
     out["secrecy"] = fields.get("secrecy") if fields.get("secrecy") in Secrecy.values else Secrecy.UNCLASSIFIED
     return out
 
@@ -284,6 +290,8 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
         out["document_type"] = raw["document_type"]
     if "document_date" in raw:
         out["document_date"] = _clean_date(raw["document_date"])
+    if "due_at" in raw:
+        out["due_at"] = _clean_due(raw["due_at"])
     for name, values, label in (("urgency", Urgency.values, "ชั้นความเร็ว"), ("secrecy", Secrecy.values, "ชั้นความลับ")):
         if name in raw and raw[name]:
             if raw[name] not in values:
@@ -318,6 +326,28 @@ def _clean_date(value: Any) -> dt.date | None:
             f"วันที่ของหนังสือ {thai.format_thai_date(parsed)} ไม่น่าเป็นไปได้ กรุณาตรวจสอบปี พ.ศ.", code="invalid_date"
         )
     return parsed
+
+
+def _clean_due(value: Any) -> dt.datetime | None:
+    """"ด่วนภายใน" (DOMAIN.md §2): an aware time, or a date meaning the end of that
+    working day (``SARABAN_WORKDAY_END``). Raises InvalidInput on an unreadable value."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    text = str(value).strip()
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is not None and ("T" in text or " " in text):
+        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    day = value if isinstance(value, dt.date) else (moment.date() if moment else thai.parse_thai_date(text))
+    if day is None:
+        raise InvalidInput(f"วันที่ด่วนภายใน '{text}' ไม่ถูกต้อง ใช้รูปแบบ ๓๑ ตุลาคม ๒๕๖๙ หรือ 2026-10-31",
+                           code="invalid_due")
+    end = dt.time.fromisoformat(settings.SARABAN_WORKDAY_END)
+    return timezone.make_aware(dt.datetime.combine(day, end))
 
 
 def _clean_references(value: Any) -> list[dict[str, Any]]:

@@ -41,6 +41,7 @@ from saraban.routing.views import letter_routing_context
 #: (field, Thai label, kind) in the order they appear on a letter (DOMAIN.md §1).
 FORM_FIELDS = [
     ("urgency", "ชั้นความเร็ว", "urgency"),
+    ("due_at", "ด่วนภายใน (วันที่ ถ้ามี)", "date"),
     ("secrecy", "ชั้นความลับ", "secrecy"),
     ("document_type", "ประเภทหนังสือ", "document_type"),
     ("document_number", "ที่ (เลขที่หนังสือ)", "text"),
@@ -126,6 +127,8 @@ def _rows(letter: Letter | None, values) -> list[dict]:
                 value = "\n".join(value)
             elif name == "document_date" and value:
                 value = value.isoformat()
+            elif name == "due_at" and value:
+                value = timezone.localdate(value).isoformat()
         else:
             value = ""
         rows.append({"name": name, "label": label, "kind": kind, "value": value or "",

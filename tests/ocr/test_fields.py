@@ -144,6 +144,16 @@ def test_red_stamps_urgency_and_secrecy():
     assert fields["document_type"] == "internal"
 
 
+def test_a_due_within_stamp_gives_the_deadline_and_the_class():
+    body = lines_of(MEMO)
+    stamps = [Line.from_text("ด่วนภายใน ๓๐ กันยายน ๒๕๖๗", top=120, left=300, height=90, source="stamp", red=True)]
+    fields, conf = extract_fields(stamps + body, today=TODAY)
+    assert fields["due_at"] == "2024-09-30" and conf["due_at"] > 0.5
+    assert fields["urgency"] == "urgent"
+    plain, _ = extract_fields(body, today=TODAY)
+    assert plain["due_at"] is None
+
+
 @pytest.mark.parametrize(
     "text, urgency, secrecy",
     [

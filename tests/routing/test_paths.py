@@ -233,3 +233,22 @@ def test_forward_outside_and_close_fill_the_register(people):
     assert "กรมส่งเสริมการปกครองท้องถิ่น" in row.action and "ส่งต่อหน่วยงานที่เกี่ยวข้องแล้ว" in row.action
     api(clerk, f"letters/{letter.pk}/close", {"action_taken": "อีกครั้ง"}, status=409)
     assert Register.objects.get(pk=letter.register_id).code.endswith("-IN")
+
+
+def test_a_due_within_date_set_at_registration_bounds_every_hop(people):
+    clerk = client_for(people["clerk"])
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    response = clerk.post("/letters/no-file/", {"document_number": "พม ๐๒๐๑/๗๗", "subject": "ขอข้อมูลด่วน",
+                                                 "issuing_office": "กองกลาง", "urgency": "normal",
+                                                 "due_at": tomorrow.isoformat(), "secrecy": "unclassified"},
+                          follow=True)
+    assert response.status_code == 200
+    from saraban.registry.models import Letter
+
+    letter = Letter.objects.get(document_number="พม ๐๒๐๑/๗๗")
+    assert timezone.localdate(letter.due_at) == tomorrow and timezone.localtime(letter.due_at).hour == 16
+    hop = api(clerk, f"letters/{letter.pk}/routes", {"units": ["OPS-ICT-SYS"]}, status=201)[0]
+    assert dt.datetime.fromisoformat(hop["due_at"]) <= letter.due_at  # earlier than 7 working days
+    bad = clerk.post("/letters/no-file/", {"document_number": "พม ๐๒๐๑/๗๘", "subject": "x", "due_at": "พรุ่งนี้เช้า",
+                                           "urgency": "normal", "secrecy": "unclassified"}, follow=True)
+    assert "วันที่ด่วนภายใน" in bad.content.decode()
