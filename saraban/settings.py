@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "saraban.notifications.context.unread_count",
             ],
             "builtins": ["saraban.core.templatetags.thai"],
         },
@@ -159,7 +160,8 @@ SARABAN_WORKER_STALE_SECONDS = 30
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker runs every few seconds besides its queue (dotted paths, no arguments).
-SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all", "saraban.registry.numbering.expire_reservations"]
+SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all", "saraban.registry.numbering.expire_reservations",
+                           "saraban.routing.deadlines.escalate_overdue", "saraban.notifications.services.deliver_pending"]
 SARABAN_WORKER_PERIODIC_SECONDS = float(os.environ.get("SARABAN_WORKER_PERIODIC_SECONDS", 2))
 # The worker's CPU priority below the web processes (os.nice increment; 0 = same).
 SARABAN_WORKER_NICE = int(os.environ.get("SARABAN_WORKER_NICE", "10"))
@@ -228,6 +230,8 @@ EMAIL_FILE_PATH = VAR_DIR / "mail"
 EMAIL_HOST = os.environ.get("SARABAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("SARABAN_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("SARABAN_FROM_EMAIL", "saraban@localhost")
+# At most one immediate e-mail per person per this many minutes; the rest wait and go together.
+SARABAN_NOTIFY_EMAIL_MIN_MINUTES = int(os.environ.get("SARABAN_NOTIFY_EMAIL_MIN_MINUTES", "10"))
 # The hour (local time) daily digests are sent.
 SARABAN_DIGEST_HOUR = int(os.environ.get("SARABAN_DIGEST_HOUR", "16"))
 # The public address of the service, for links in e-mails and webhooks.

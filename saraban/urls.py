@@ -11,6 +11,8 @@ from saraban.notifications import urls as notifications_urls
 from saraban.registry import api as registry_api
 from saraban.registry import views as registry_views
 from saraban.routing import api as routing_api
+from saraban.routing import dashboard as routing_dashboard
+from saraban.routing import dashboard_api as routing_dashboard_api
 from saraban.routing import views as routing_views
 from saraban.search import api as search_api
 from saraban.search import views as search_views
@@ -54,6 +56,9 @@ retention_pages = (
 routing_pages = (
     [
         path("inbox/", routing_views.inbox, name="inbox"),
+        path("dashboard/", routing_dashboard.dashboard, name="dashboard"),
+        path("holidays/", routing_dashboard.holidays, name="holidays"),
+        path("holidays/<int:holiday_id>/delete/", routing_dashboard.holiday_delete, name="holiday_delete"),
         path("letters/<int:letter_id>/route/", routing_views.route, name="route"),
         path("routes/<int:route_id>/acknowledge/", routing_views.acknowledge, name="acknowledge"),
         path("routes/<int:route_id>/<str:action>/", routing_views.route_action, name="route_action"),
@@ -100,6 +105,8 @@ api = [
     path("delegations", routing_api.DelegationView.as_view(), name="api-delegations"),
     path("inbox", routing_api.InboxView.as_view(), name="api-inbox"),
     path("routing/suggest", routing_api.SuggestView.as_view(), name="api-suggest"),
+    path("kpis", routing_dashboard_api.KpisView.as_view(), name="api-kpis"),
+    path("overdue", routing_dashboard_api.OverdueView.as_view(), name="api-overdue"),
     path("search", search_api.SearchView.as_view(), name="api-search"),
     *notifications_urls.api,
     *complaints_urls.api,

@@ -1,4 +1,4 @@
-"""Shared fixtures: the organisation and demo people loaded once per test database,
+"""Shared fixtures: the organisation, demo people and holidays loaded once per test database,
 files under a temporary MEDIA_ROOT, and letters rendered by the project itself."""
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from ocr.render import render_letter
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The organisation fixture and the demo people, in every test database."""
+    from saraban.routing.deadlines import load_holidays
     from saraban.routing.demo import seed_demo_people
     from saraban.routing.services import load_organisation
 
     with django_db_blocker.unblock():
         load_organisation()
         seed_demo_people()
+        load_holidays()
 
 
 @pytest.fixture(autouse=True)

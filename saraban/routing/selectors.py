@@ -171,7 +171,7 @@ def letter_timeline(letter) -> list[TimelineItem]:
         if r.escalated_at:
             items.append(TimelineItem(r.escalated_at, "escalated",
                                       f"เกินกำหนดของ {r.target_name} แจ้งหัวหน้าหน่วยงานแล้ว", r.pk, overdue=True))
-        if r.done_at and r.kind == Route.Kind.SEND:
+        if r.done_at and r.kind == Route.Kind.SEND and r.purpose == Route.Purpose.ACTION:
             items.append(TimelineItem(r.done_at, "done", f"{r.target_name} ดำเนินการแล้ว: {r.action_taken}", r.pk,
                                       overdue=bool(r.due_at and r.done_at > r.due_at)))
         elif r.is_open and r.due_at and r.due_at < now and not r.escalated_at:

@@ -219,7 +219,8 @@ def receive_route(*, actor, route_id: int) -> Route:
 def acknowledge_route(*, actor, route_id: int) -> Route:
     """The receiving unit (any of its members) or the named person acknowledges a hop.
 
-    Receiving without a desk number happens here too (``received_at``). Raises
+    Receiving without a desk number happens here too (``received_at``). A hop for
+    information (เวียนแจ้งเพื่อทราบ) is done once acknowledged. Raises
     NotFound (no such hop the actor may see), Conflict (already acknowledged, returned
     or done).
     """
@@ -227,7 +228,11 @@ def acknowledge_route(*, actor, route_id: int) -> Route:
         route = _open_route_for(actor, route_id)
         if route.status not in (Route.Status.SENT, Route.Status.RECEIVED):
             raise Conflict("รับทราบหนังสือนี้แล้ว", code="already_acknowledged")
-        _mark_acknowledged(route, actor, timezone.now())
+        now = timezone.now()
+        _mark_acknowledged(route, actor, now)
+        if route.purpose == Route.Purpose.INFORMATION:  # for information: acknowledging is all there is to do
+            route.status, route.done_at, route.done_by, route.action_taken = Route.Status.DONE, now, actor, "รับทราบ"
+            route.save(update_fields=["status", "done_at", "done_by", "action_taken"])
         record_event(actor=actor, action="route.acknowledge", target_type="letter", target_id=route.letter_id,
                      route=route.pk, unit=route.to_unit.code if route.to_unit else None)
     return route

@@ -95,7 +95,8 @@ def test_circulation_each_unit_acknowledges_separately_through_the_pages(people)
     assert letter.subject in inbox
     ict.post(f"/routes/{hops[1].pk}/acknowledge/", {"next": "/inbox/"})
     hops = list(Route.objects.filter(letter=letter).order_by("id"))
-    assert [h.status for h in hops] == ["sent", "acknowledged", "sent"]
+    assert [h.status for h in hops] == ["sent", "done", "sent"]  # for information: acknowledged is done
+    assert hops[1].acknowledged_by == people["ict_staff"]
     assert letter.subject not in ict.get("/inbox/").content.decode()  # done for this unit
     assert letter.subject in client_for(people["complaints_staff"]).get("/inbox/").content.decode()
 
