@@ -538,7 +538,7 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
                     raise InvalidInput("หนังสือลับต้องส่งถึงตัวบุคคลที่มีสิทธิเข้าถึงเท่านั้น ไม่ส่งทั้งหน่วยงาน",
                                        code="classified_to_unit")
                 hop = Route.objects.create(letter=letter, from_unit=position.unit, to_unit=unit, parent=route,
-                                           instruction=f"{Endorsement.Choice(choice).label} {text}".strip(),
+                                           instruction=text or Endorsement.Choice(choice).label,
                                            sent_by=actor, purpose=purpose, due_at=_due(letter, now))
                 _notify("route.received", _members([unit.pk]), letter=letter,
                         title=f"หนังสือ{hop.get_purpose_display()}: {_label(letter)}",

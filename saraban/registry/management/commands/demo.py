@@ -20,6 +20,7 @@ from saraban.core.errors import DomainError
 from saraban.core.models import User
 from saraban.registry.batch import describe, register_file
 from saraban.registry.models import Letter
+from saraban.routing.deadlines import load_holidays
 from saraban.routing.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo_people
 from saraban.routing.services import load_organisation, route_letter
 
@@ -37,6 +38,7 @@ class Command(BaseCommand):
         organisation = load_organisation()
         self.stdout.write(f"หน่วยงาน: {organisation['units']} หน่วย (สป.พม.)")
         seed_demo_people()
+        load_holidays()
         clerk = User.objects.get(username="clerk")
         out = Path(options["out"]) / "letters"
         out.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,7 @@ class Command(BaseCommand):
                 self.route(clerk, result)
             failures += result["status"] == "error"
         self.books(clerk, Path(options["out"]))
+        self.proposal(clerk)
         self.summary()
         if failures:
             raise SystemExit(1)
@@ -93,6 +96,34 @@ class Command(BaseCommand):
             with stamped.file.open("rb") as fh:
                 target.write_bytes(fh.read())
             self.stdout.write(f"หนังสือประทับตรารับ (แบบที่ ๑๒) เลขรับ {stamped.letter.receive_number}: {target}")
+
+    def proposal(self, clerk) -> None:
+        """The second path of DOMAIN.md §4 on the newest letter not yet proposed: up the
+        registry's line of command to the permanent secretary, who assigns a division;
+        prints the letter's timeline."""
+        from saraban.routing import selectors, services
+        from saraban.routing.models import Route
+
+        letter = (Letter.objects.filter(status=Letter.Status.REGISTERED, desk_unit__memberships__user=clerk,
+                                        secrecy="unclassified", closed_at__isnull=True)
+                  .exclude(routes__kind=Route.Kind.PROPOSE).order_by("-registered_at").first())
+        if letter is None:
+            return
+        try:
+            hop = services.propose_letter(actor=clerk, letter_id=letter.pk, note="เรื่องนโยบายใหม่ เห็นควรเสนอตามลำดับ")
+            while hop is not None:
+                top = hop.position.code == "OPS-HEAD"
+                done = services.endorse(
+                    actor=hop.to_user, route_id=hop.pk, choice="assign" if top else "opinion",
+                    text="มอบ กองตรวจราชการ ดำเนินการ" if top else "เห็นควรเสนอตามลำดับ",
+                    unit_codes=["OPS-INSPECT"] if top else [], propose_next=not top)
+                hop = None if top else Route.objects.get(parent=done.route, kind=Route.Kind.PROPOSE)
+        except DomainError as exc:
+            self.stdout.write(f"เสนอตามสายงานไม่สำเร็จ: {exc.message}")
+            return
+        self.stdout.write(f"\nเสนอตามสายงาน: เลขรับ {letter.receive_number} เรื่อง {letter.subject[:60]}")
+        for item in selectors.letter_timeline(letter):
+            self.stdout.write(f"   {item.text}")
 
     def search_example(self) -> None:
         """One search as the archive reader, through the configured backend."""
