@@ -253,3 +253,31 @@ def test_a_due_within_date_set_at_registration_bounds_every_hop(people):
     bad = clerk.post("/letters/no-file/", {"document_number": "พม ๐๒๐๑/๗๘", "subject": "x", "due_at": "พรุ่งนี้เช้า",
                                            "urgency": "normal", "secrecy": "unclassified"}, follow=True)
     assert "วันที่ด่วนภายใน" in bad.content.decode()
+
+
+def test_an_overdue_letter_is_escalated_to_the_unit_head_and_shown_on_the_dashboard(people):
+    from saraban.core.models import AuditEvent as Audit
+    from saraban.routing.deadlines import escalate_overdue
+
+    letter = registered_letter(people["clerk"], subject="ขอให้รายงานผลการช่วยเหลือผู้ประสบปัญหาทางสังคม",
+                               urgency="most_urgent")
+    hop = api(client_for(people["clerk"]), f"letters/{letter.pk}/routes", {"units": ["OPS-INSPECT-REGION"]},
+              status=201)[0]
+    due = dt.datetime.fromisoformat(hop["due_at"])
+    assert timezone.localtime(due).hour == 16  # ด่วนที่สุด: the end of a working day
+    assert escalate_overdue() == 0  # not yet due: nothing happens
+
+    escalated = escalate_overdue(now=due + dt.timedelta(minutes=1))  # the worker's periodic job, after the deadline
+    assert escalated == 1 and escalate_overdue(now=due + dt.timedelta(hours=1)) == 0  # once only
+    head = client_for(people["complaints_head"])
+    notes = head.get("/api/notifications").json()
+    items = notes["results"] if isinstance(notes, dict) else notes
+    assert any(n["event"] == "deadline.overdue" for n in items)
+    assert Audit.objects.filter(action="route.escalate", target_id=str(letter.pk)).exists()
+
+    Route.objects.filter(pk=hop["id"]).update(due_at=timezone.now() - dt.timedelta(hours=1))  # really past now
+    dashboard = head.get("/dashboard/").content.decode()
+    assert letter.subject in dashboard
+    assert letter.subject not in client_for(people["ict_staff"]).get("/dashboard/").content.decode()
+    assert any("แจ้งหัวหน้าหน่วยงานแล้ว" in t for t in timeline(head, letter.pk))
+    assert "แจ้งหัวหน้าแล้ว" in client_for(people["complaints_staff"]).get("/inbox/").content.decode()
