@@ -162,7 +162,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Jobs the worker runs every few seconds besides its queue (dotted paths, no arguments).
 SARABAN_WORKER_PERIODIC = ["saraban.search.services.drain_all", "saraban.registry.numbering.expire_reservations",
                            "saraban.routing.deadlines.escalate_overdue", "saraban.notifications.services.deliver_pending",
-                           "saraban.complaints.services.escalate_overdue"]
+                           "saraban.complaints.services.escalate_overdue", "saraban.routing.learning.retrain_if_due"]
 SARABAN_WORKER_PERIODIC_SECONDS = float(os.environ.get("SARABAN_WORKER_PERIODIC_SECONDS", 2))
 # The worker's CPU priority below the web processes (os.nice increment; 0 = same).
 SARABAN_WORKER_NICE = int(os.environ.get("SARABAN_WORKER_NICE", "10"))

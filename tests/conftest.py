@@ -36,6 +36,8 @@ def _no_remembered_worker():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # A developer's own trained routing model must not change what tests see.
+    settings.SARABAN_ROUTING_MODEL_PATH = tmp_path / "models" / "routing.json"
     # Tasks run at once in tests (on commit), so pages and APIs see the reading finish.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 

@@ -4,8 +4,8 @@ The rules are the organisation's own words: each unit's ``handles`` phrases (the
 matters it owns, from the work manual) and its ``duties``. A subject that contains a
 ``handles`` phrase scores highest; otherwise the words it shares with a unit's duties
 count, each weighted by how few units mention it (inverse document frequency), so a
-word every unit uses (ดำเนินการ) counts for little. Issue "Routing and endorsement"
-adds learning from what clerks did.
+word every unit uses (ดำเนินการ) counts for little. What clerks did before is learnt by
+``learning.py`` (a classifier over segmented Thai); :func:`suggest_units` blends both.
 """
 
 from __future__ import annotations
@@ -76,17 +76,14 @@ def _index() -> tuple[list[_UnitIndex], dict[str, float]]:
     return units, idf
 
 
-def suggest_units(*, subject: str, sender: str = "", limit: int = 3) -> list[Suggestion]:
-    """The ``limit`` units most likely to own a letter about ``subject`` from ``sender``.
-
-    Returns Suggestions best first (score in 0..1, growing with the evidence); an
-    empty list when nothing in the text matches any unit's duties.
-    """
+def rule_scores(*, subject: str, sender: str = "") -> dict[str, tuple[float, str]]:
+    """Rule evidence per unit: ``{code: (score 0..1, Thai reason)}`` for the units whose
+    handles phrases or duty words the subject (and, weakly, the sender) shares."""
     subject_compact = compact(subject)
     words = {w for w in tokenize(subject, drop_stopwords=True) if len(w) > 1}
     sender_words = {w for w in tokenize(sender, drop_stopwords=True) if len(w) > 1} - words
     units, idf = _index()
-    scored = []
+    scores = {}
     for unit in units:
         phrases = [shown for c, shown in unit.phrases if c and c in subject_compact]
         shared = sorted((w for w in words if w in unit.terms), key=lambda w: -idf.get(w, 0))
@@ -101,11 +98,53 @@ def suggest_units(*, subject: str, sender: str = "", limit: int = 3) -> list[Sug
         if phrases:
             reason = "ตรงกับเรื่องที่หน่วยงานรับผิดชอบ: " + ", ".join(f"“{p}”" for p in phrases[:3])
         else:
-            reason = "คำในเรื่องตรงกับหน้าที่ของหน่วยงาน: " + ", ".join(shared[:5])
-        scored.append((raw, unit, reason))
-    scored.sort(key=lambda item: (-item[0], item[1].code))
-    if not scored:
-        return []
-    # raw/(raw+3): one strong phrase ≈ 0.6, several ≈ 0.8+, a few shared words lower.
-    return [Suggestion(code=u.code, name=u.name, score=raw / (raw + 3.0), reason=reason)
-            for raw, u, reason in scored[:limit]]
+            reason = "คำในเรื่องตรงกับหน้าที่ของหน่วยงาน: " + ", ".join(shared[:5] or from_sender[:5])
+        # raw/(raw+3): one strong phrase ≈ 0.6, several ≈ 0.8+, a few shared words lower.
+        scores[unit.code] = (raw / (raw + 3.0), reason)
+    return scores
+
+
+def _learned_reason(model, subject: str, sender: str, code: str) -> str:
+    routed = int(model.meta.get("route_counts", {}).get(code, 0))
+    words = model.influential_words(subject, sender, code)
+    parts = []
+    if routed:
+        parts.append(f"เรื่องทำนองนี้ส่งหน่วยงานนี้มาก่อน ({routed} ครั้ง)")
+    if words:
+        parts.append("จากการเรียนรู้เรื่องที่เคยส่ง: คำว่า " + ", ".join(words))
+    return "; ".join(parts) or "จากการเรียนรู้เรื่องที่เคยส่ง"
+
+
+def suggest_units(*, subject: str, sender: str = "", limit: int = 3) -> list[Suggestion]:
+    """The ``limit`` units most likely to own a letter about ``subject`` from ``sender``.
+
+    Blends the rules (:func:`rule_scores`) with the learned classifier
+    (``learning.load_model``; never trained here) as ``a·rule + (1-a)·probability``, ``a``
+    tuned by cross-validation on the training history and stored in the model. Without a
+    usable model file the rules answer alone. Returns Suggestions best first (score in
+    0..1; reason in Thai saying whether it came from the rules, the learning or both); an
+    empty list when nothing matches.
+    """
+    from saraban.routing import learning
+
+    rules = rule_scores(subject=subject, sender=sender)
+    model = learning.load_model() if (subject or "").strip() else None
+    names = dict(Unit.objects.values_list("code", "name"))
+    if model is None:
+        ranked = sorted(rules.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+        return [Suggestion(code=c, name=names.get(c, c), score=s, reason=r) for c, (s, r) in ranked]
+    alpha = float(model.meta.get("blend", learning.DEFAULT_BLEND))
+    probs = {c: p for c, p in model.predict(subject, sender) if c in names}
+    out = []
+    for code in learning.blend({c: s for c, (s, _) in rules.items()}, probs, alpha)[:limit]:
+        score = alpha * rules.get(code, (0.0, ""))[0] + (1 - alpha) * probs.get(code, 0.0)
+        if score <= 0:
+            break
+        reasons = []
+        if code in rules:
+            reasons.append(rules[code][1])
+        if probs.get(code, 0.0) >= 0.05 or code not in rules:
+            reasons.append(_learned_reason(model, subject, sender, code))
+        out.append(Suggestion(code=code, name=names.get(code, code), score=min(1.0, score),
+                              reason=" / ".join(reasons)))
+    return out

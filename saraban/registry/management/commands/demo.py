@@ -21,6 +21,7 @@ from saraban.core.models import User
 from saraban.registry.batch import describe, register_file
 from saraban.registry.models import Letter
 from saraban.routing.deadlines import load_holidays
+from saraban.routing.learning import train as train_routing
 from saraban.routing.demo import DEMO_PASSWORD, DEMO_PEOPLE, seed_demo_people
 from saraban.routing.services import load_organisation, route_letter
 
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         self.stdout.write(f"หน่วยงาน: {organisation['units']} หน่วย (สป.พม.)")
         seed_demo_people()
         load_holidays()
+        model = train_routing()
+        self.stdout.write(f"ตัวแนะนำหน่วยงาน: เรียนรู้จาก {model['examples']} ตัวอย่าง (แฟ้มแบบจำลองลงนามแล้ว)")
         clerk = User.objects.get(username="clerk")
         out = Path(options["out"]) / "letters"
         out.mkdir(parents=True, exist_ok=True)
