@@ -474,7 +474,7 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
     if choice == Endorsement.Choice.ASSIGN and not units:
         raise InvalidInput("ข้อสั่งการ “มอบ … ดำเนินการ” ต้องระบุหน่วยงานที่มอบ", code="no_units")
     with transaction.atomic():
-        route = (Route.objects.select_for_update().filter(pk=route_id, kind=Route.Kind.PROPOSE)
+        route = (Route.objects.select_for_update(of=("self",)).filter(pk=route_id, kind=Route.Kind.PROPOSE)
                  .select_related("position", "position__unit", "letter").first())
         if route is None or not visible_letters(viewer_for(actor)).filter(pk=route.letter_id).exists():
             raise NotFound("ไม่พบเรื่องที่เสนอ")
