@@ -62,10 +62,8 @@ def scope_for(user) -> Scope:
         "unit_id", "role", "unit__kind", "unit__parent_id", "unit__parent__kind", "unit__agency_id"))
     units, executive = set(), set()
     for unit_id, role, kind, parent_id, parent_kind, agency_id in rows:
-        if role in WORKING_ROLES:
+        if role in WORKING_ROLES:  # the unit itself only: its groups see a complaint once it is forwarded to them
             units.add(unit_id)
-            if kind == "group" and parent_kind == "division":
-                units.add(parent_id)
         if role == Role.EXECUTIVE:
             executive.add(agency_id)
     return Scope(user_id=user.pk, unit_ids=frozenset(units), executive_agency_ids=frozenset(executive))

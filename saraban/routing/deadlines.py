@@ -273,20 +273,32 @@ def heads_for(route: Route) -> list:
     return heads or [route.sent_by]
 
 
+def _may_see(user, letter) -> bool:
+    from saraban.registry.selectors import visible_letters
+    from saraban.routing.selectors import viewer_for
+
+    return visible_letters(viewer_for(user)).filter(pk=letter.pk).exists()
+
+
 def _notify_overdue(route: Route, heads: list) -> None:
     from saraban.core.templatetags.thai import be_year, thai_datetime, thai_digits
     from saraban.notifications.services import notify
 
     letter = route.letter
     number = f"เลขรับ {thai_digits(letter.receive_number)}/{be_year(letter.year)}" if letter.receive_number else ""
-    if letter.is_classified:
-        title = f"หนังสือชั้นความลับ {number} เกินกำหนดเวลา".replace("  ", " ")
-    else:
-        title = f"หนังสือเกินกำหนดเวลา {number} เรื่อง {letter.subject}".replace("  ", " ")
+    plain = f"หนังสือ{'ชั้นความลับ' if letter.is_classified else ''}เกินกำหนดเวลา {number}".strip()
     body = (f"{route.target_name} ยังไม่ได้ดำเนินการ ({route.get_status_display()}) "
             f"ชั้นความเร็ว {letter.get_urgency_display()} กำหนดเสร็จ {thai_datetime(route.due_at)}")
-    notify(event="deadline.overdue", recipients=heads, title=title, body=body,
-           url=reverse("registry:letter", args=[letter.pk]), letter=letter)
+    # The subject only to heads the letter's route lets see it (DOMAIN.md §2); a head
+    # further up the tree learns that a hop of their unit is late, and which.
+    seeing = [] if letter.is_classified else [h for h in heads if _may_see(h, letter)]
+    others = [h for h in heads if h not in seeing]
+    url = reverse("registry:letter", args=[letter.pk])
+    if seeing:
+        notify(event="deadline.overdue", recipients=seeing, title=f"{plain} เรื่อง {letter.subject}", body=body,
+               url=url, letter=letter)
+    if others:
+        notify(event="deadline.overdue", recipients=others, title=plain, body=body, url=url, letter=letter)
 
 
 def due_routes(user, *, before: dt.datetime) -> QuerySet[Route]:

@@ -189,7 +189,10 @@ def letter_timeline(letter) -> list[TimelineItem]:
 
 def pending_proposals(user) -> QuerySet[Route]:
     """Proposals waiting for ``user``'s endorsement (to them by name), soonest due first."""
+    from saraban.registry.selectors import visible_letters
+
     return (Route.objects.filter(kind=Route.Kind.PROPOSE, to_user=user,
-                                 status__in=[Route.Status.SENT, Route.Status.RECEIVED])
+                                 status__in=[Route.Status.SENT, Route.Status.RECEIVED],
+                                 letter__in=visible_letters(viewer_for(user)))
             .select_related("letter", "position", "from_unit", "sent_by")
             .order_by(F("due_at").asc(nulls_last=True), "sent_at"))

@@ -24,6 +24,8 @@ from saraban.search.services import enqueue_index
 
 ORGANISATION_FILE = Path(__file__).resolve().parent / "data" / "organisation.json"
 REASON_LIMIT = 2000
+#: Roles that act on a unit's letters (an archive reader or administrator membership does not).
+WORKING_ROLES = (Role.REGISTRY_CLERK, Role.UNIT_STAFF, Role.UNIT_HEAD, Role.EXECUTIVE, Role.SECRET_REGISTRAR)
 
 
 def _notify(event: str, recipients, *, letter: Letter, title: str, body: str = "") -> None:
@@ -54,9 +56,12 @@ def _members(unit_ids, roles=None):
 
 
 def _due(letter: Letter, sent_at):
-    from saraban.routing.deadlines import route_due_at
+    """A hop's deadline: its own from when it is sent, never later than the letter's
+    from when it was received (DOMAIN.md §3: the time received starts the deadlines)."""
+    from saraban.routing.deadlines import letter_due_at, route_due_at
 
-    return route_due_at(urgency=letter.urgency, sent_at=sent_at, explicit_due=letter.due_at)
+    return min(route_due_at(urgency=letter.urgency, sent_at=sent_at, explicit_due=letter.due_at),
+               letter_due_at(letter))
 
 
 def _locked_letter(actor, letter_id: int) -> Letter:
@@ -79,7 +84,8 @@ def _held_route(actor, letter: Letter, held: set[int]) -> Route | None:
 
 
 def _sender_unit(actor, letter: Letter) -> tuple[Unit | None, Route | None]:
-    """Where ``actor`` sends from: the registering desk they keep, or the hop they hold.
+    """Where ``actor`` sends from: the registering desk they keep, or the open hop they
+    hold (a hop returned, done or only acknowledged for information is no longer held).
 
     Raises NotAllowed when they hold neither (DOMAIN.md §4: only the desk and the
     receivers pass a letter on)."""
@@ -89,13 +95,12 @@ def _sender_unit(actor, letter: Letter) -> tuple[Unit | None, Route | None]:
         return letter.desk_unit, parent
     if parent is not None:
         return (parent.to_unit or _own_unit(actor)), parent
-    if letter.routes.filter(_addressed_to(actor, held)).exists():
-        return _own_unit(actor), None
     raise NotAllowed("ท่านไม่ได้เป็นผู้รับหรือผู้ลงทะเบียนหนังสือนี้ จึงส่งต่อไม่ได้", code="not_on_route")
 
 
 def _own_unit(actor) -> Unit | None:
-    membership = Membership.objects.filter(user=actor).select_related("unit").order_by("id").first()
+    membership = (Membership.objects.filter(user=actor, role__in=WORKING_ROLES).select_related("unit")
+                  .order_by("id").first())
     return membership.unit if membership else None
 
 
@@ -173,7 +178,9 @@ def _open_route_for(actor, route_id: int, *, kinds=(Route.Kind.SEND,)) -> Route:
     viewer = viewer_for(actor)
     route = (Route.objects.select_for_update().filter(letter__in=visible_letters(viewer), pk=route_id,
                                                        kind__in=list(kinds)).first())
-    if route is None or not (route.to_unit_id in viewer.unit_ids or route.to_user_id == actor.pk):
+    working = route is not None and route.to_unit_id is not None and Membership.objects.filter(
+        user=actor, unit_id=route.to_unit_id, role__in=WORKING_ROLES).exists()
+    if route is None or not (working or route.to_user_id == actor.pk):
         raise NotFound("ไม่พบรายการส่งหนังสือที่ต้องการ")
     return route
 
@@ -259,6 +266,8 @@ def return_route(*, actor, route_id: int, reason: str) -> Route:
         route.received_at = route.received_at or now
         route.received_by = route.received_by or actor
         route.save(update_fields=["status", "returned_at", "return_reason", "received_at", "received_by"])
+        if route.receive_entry_id:
+            RegisterEntry.objects.filter(pk=route.receive_entry_id).update(action=f"ส่งคืน: {reason}"[:REASON_LIMIT])
         record_event(actor=actor, action="route.return", target_type="letter", target_id=route.letter_id,
                      route=route.pk, reason=reason)
         _notify("route.returned", [route.sent_by], letter=route.letter,
@@ -316,6 +325,9 @@ def complete_route(*, actor, route_id: int, action_taken: str) -> Route:
         route = _open_route_for(actor, route_id)
         if route.status not in Route.OPEN:
             raise Conflict("หนังสือนี้ดำเนินการแล้วหรือส่งคืนแล้ว", code="not_open")
+        # One unit at a time per letter: two sub-units finishing together must each see
+        # the other's hop done before deciding about the hop above them.
+        letter = Letter.objects.select_for_update().get(pk=route.letter_id)
         now = timezone.now()
         _finish(route, actor, now, action_taken)
         parent = route.parent
@@ -325,9 +337,9 @@ def complete_route(*, actor, route_id: int, action_taken: str) -> Route:
             parent = parent.parent
         record_event(actor=actor, action="route.done", target_type="letter", target_id=route.letter_id,
                      route=route.pk, action_taken=action_taken)
-        letter = Letter.objects.select_for_update().get(pk=route.letter_id)
-        if not letter.closed_at and not letter.routes.filter(status__in=Route.OPEN, purpose=Route.Purpose.ACTION,
-                                                             kind=Route.Kind.SEND).exists():
+        open_work = letter.routes.filter(status__in=Route.OPEN).filter(
+            Q(kind=Route.Kind.SEND, purpose=Route.Purpose.ACTION) | Q(kind=Route.Kind.PROPOSE))
+        if not letter.closed_at and not open_work.exists():
             _close(letter, actor, _actions_summary(letter))
     return route
 
@@ -344,6 +356,8 @@ def _close(letter: Letter, actor, action_taken: str) -> None:
     now = timezone.now()
     letter.action_taken, letter.closed_at, letter.closed_by = action_taken[:REASON_LIMIT], now, actor
     letter.save(update_fields=["action_taken", "closed_at", "closed_by"])
+    for hop in letter.routes.filter(status__in=Route.OPEN, kind=Route.Kind.SEND):  # nothing left to chase
+        _finish(hop, actor, now, "ปิดเรื่องแล้ว")
     sent = [r.target_name if not r.to_unit_id else (r.to_unit.short_name or r.to_unit.name)
             for r in letter.routes.filter(from_unit_id=letter.desk_unit_id).select_related("to_unit", "to_user",
                                                                                            "position")]

@@ -122,11 +122,12 @@ def test_who_sees_a_complaint_and_its_personal_data(people, welfare_staff, make_
     assert mine["personal_data"]["complainant"]["national_id"] == p["national_id"] and mine["may"]["desk"]
     assert AuditEvent.objects.filter(action="complaint.personal_data.view", actor=people["complaints_head"],
                                      target_id=str(complaint.pk)).exists()
-    # Forwarded to a division: the people of its groups work on it.
+    # Forwarded to a division: its own people see it; its groups only once it is forwarded to them.
     services_forward = _post(api(people["complaints_staff"]), f"/api/complaints/{complaint.pk}/forward",
                              {"unit_code": "OPS-INSPECT", "instruction": "ดำเนินการ"})
     assert services_forward["handling_unit"] == "OPS-INSPECT"
-    assert api(welfare_staff).get(f"/api/complaints/{complaint.pk}").json()["personal_data"] is not None
+    assert api(people["inspect_director"]).get(f"/api/complaints/{complaint.pk}").json()["personal_data"] is not None
+    assert api(welfare_staff).get(f"/api/complaints/{complaint.pk}").status_code == 404
     assert api(people["ict_staff"]).get(f"/api/complaints/{complaint.pk}").status_code == 404
 
 
