@@ -86,6 +86,8 @@ class EndorseSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(choices=Endorsement.Choice.choices)
     text = serializers.CharField(required=False, allow_blank=True, default="")
     units = serializers.ListField(child=serializers.CharField(), required=False, default=list)
+    users = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31), required=False,
+                                  default=list, help_text="people by id (for a classified letter, the only way)")
     propose_next = serializers.BooleanField(required=False, default=False)
     on_behalf_of = serializers.CharField(required=False, allow_null=True, default=None,
                                          help_text="post code of a delegation (ปฏิบัติราชการแทน)")
@@ -245,7 +247,7 @@ class EndorseView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         endorsement = services.endorse(actor=request.user, route_id=route_id, choice=data["choice"],
-                                       text=data["text"], unit_codes=data["units"],
+                                       text=data["text"], unit_codes=data["units"], user_ids=data["users"],
                                        propose_next=data["propose_next"], on_behalf_of=data["on_behalf_of"],
                                        endorsed_by_id=data["endorsed_by"])
         return Response(EndorsementSerializer(endorsement).data, status=201)

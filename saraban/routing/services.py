@@ -459,7 +459,8 @@ def _propose_to(actor, letter: Letter, position: Position, *, from_unit, parent,
 
 
 def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: list[str] = (),
-            propose_next: bool = False, on_behalf_of: str | None = None, endorsed_by_id: int | None = None) -> Endorsement:
+            user_ids: list[int] = (), propose_next: bool = False, on_behalf_of: str | None = None,
+            endorsed_by_id: int | None = None) -> Endorsement:
     """Write the endorsement (เกษียน) on a proposed letter (DOMAIN.md §4 step 6).
 
     ``choice`` is one of Endorsement.Choice (ทราบ, มอบ … ดำเนินการ, เวียนแจ้ง, อนุมัติ,
@@ -471,13 +472,16 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
 
     Then: ``propose_next`` sends it on to the next post of the line (an opinion on the
     way up); มอบ/เวียนแจ้ง with ``unit_codes`` sends it to those units (for action /
-    for information) with the endorsement as the instruction; the proposer is told.
+    for information) with the endorsement as the instruction, or with ``user_ids`` to
+    people by name (the only way for a classified letter; each must be cleared); the
+    proposer is told.
 
     Raises NotFound (no such proposal for the actor), NotAllowed (the actor neither
     holds nor acts for the post, or no delegation covers the choice), InvalidInput
     (unknown choice or unit, มอบ without units, no next post), Conflict (already
     endorsed).
     """
+    from saraban.core.access import may_see_classified
     from saraban.core.models import User
     from saraban.registry.selectors import visible_letters
 
@@ -485,8 +489,11 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
         raise InvalidInput("ข้อสั่งการไม่ถูกต้อง", code="invalid_choice")
     text = (text or "").strip()[:REASON_LIMIT]
     units = units_by_code(list(dict.fromkeys(unit_codes)))
-    if choice == Endorsement.Choice.ASSIGN and not units:
-        raise InvalidInput("ข้อสั่งการ “มอบ … ดำเนินการ” ต้องระบุหน่วยงานที่มอบ", code="no_units")
+    people = list(User.objects.filter(pk__in=list(user_ids)))
+    if len(people) != len(set(user_ids)):
+        raise InvalidInput("ไม่พบบุคคลที่ระบุบางราย", code="unknown_user")
+    if choice == Endorsement.Choice.ASSIGN and not units and not people:
+        raise InvalidInput("ข้อสั่งการ “มอบ … ดำเนินการ” ต้องระบุหน่วยงานหรือบุคคลที่มอบ", code="no_units")
     with transaction.atomic():
         route = (Route.objects.select_for_update(of=("self",)).filter(pk=route_id, kind=Route.Kind.PROPOSE)
                  .select_related("position", "position__unit", "letter").first())
@@ -536,7 +543,8 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
         record_event(actor=actor, action="letter.endorse", target_type="letter", target_id=letter.pk,
                      route=route.pk, endorsement=endorsement.pk, choice=choice, capacity=capacity,
                      position=position.code, on_behalf_of=behalf.code if behalf else None,
-                     endorsed_by=endorser.username, units=[u.code for u in units])
+                     endorsed_by=endorser.username, units=[u.code for u in units],
+                     users=[p.username for p in people])
         if propose_next:
             chain = chain_for(route.from_unit) if route.from_unit_id else []
             codes = [p.code for p in chain]
@@ -545,17 +553,22 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
                 raise InvalidInput("ไม่มีผู้บังคับบัญชาลำดับถัดไปในสายงาน", code="no_next_level")
             _propose_to(endorser, letter, above, from_unit=position.unit, parent=route,
                         note=f"{Endorsement.Choice(choice).label} {text}".strip())
-        elif units:
+        elif units or people:
+            if units and letter.is_classified:
+                raise InvalidInput("หนังสือลับต้องส่งถึงตัวบุคคลที่มีสิทธิเข้าถึงเท่านั้น ไม่ส่งทั้งหน่วยงาน",
+                                   code="classified_to_unit")
+            for person in people:
+                if letter.is_classified and not may_see_classified(viewer_for(person), letter.secrecy):
+                    raise InvalidInput(f"{person.display_name} ไม่มีสิทธิเข้าถึงหนังสือชั้น "
+                                       f"{letter.get_secrecy_display()}", code="not_cleared")
             purpose = Route.Purpose.INFORMATION if choice == Endorsement.Choice.CIRCULATE else Route.Purpose.ACTION
-            for unit in units:
-                if letter.is_classified:
-                    raise InvalidInput("หนังสือลับต้องส่งถึงตัวบุคคลที่มีสิทธิเข้าถึงเท่านั้น ไม่ส่งทั้งหน่วยงาน",
-                                       code="classified_to_unit")
-                hop = Route.objects.create(letter=letter, from_unit=position.unit, to_unit=unit, parent=route,
-                                           instruction=text or Endorsement.Choice(choice).label,
-                                           sent_by=actor, purpose=purpose, due_at=_due(letter, now))
-                _notify("route.received", _members([unit.pk]), letter=letter,
-                        title=f"หนังสือ{hop.get_purpose_display()}: {_label(letter)}",
+            common = dict(letter=letter, from_unit=position.unit, parent=route, sent_by=actor, purpose=purpose,
+                          instruction=text or Endorsement.Choice(choice).label, due_at=_due(letter, now))
+            hops = ([Route.objects.create(to_unit=unit, **common) for unit in units]
+                    + [Route.objects.create(to_user=person, **common) for person in people])
+            for hop in hops:
+                _notify("route.received", [hop.to_user] if hop.to_user_id else _members([hop.to_unit_id]),
+                        letter=letter, title=f"หนังสือ{hop.get_purpose_display()}: {_label(letter)}",
                         body=f"ข้อสั่งการ {position.title}: {hop.instruction}")
         _notify("endorsement.recorded", [route.sent_by], letter=letter,
                 title=f"{position.title} เกษียนแล้ว: {_label(letter)}",

@@ -92,7 +92,8 @@ ROUTE_ACTIONS = {
              "บันทึกการปฏิบัติแล้ว"),
     "endorse": (lambda user, pk, post: services.endorse(
         actor=user, route_id=pk, choice=post.get("choice", ""), text=post.get("text", ""),
-        unit_codes=post.getlist("units"), propose_next=post.get("propose_next") == "1",
+        unit_codes=post.getlist("units"), user_ids=_ids(post.getlist("users")),
+        propose_next=post.get("propose_next") == "1",
         on_behalf_of=post.get("on_behalf_of") or None,
         endorsed_by_id=_one_id(post.get("endorsed_by"))), "บันทึกเกษียนแล้ว"),
 }

@@ -281,3 +281,26 @@ def test_an_overdue_letter_is_escalated_to_the_unit_head_and_shown_on_the_dashbo
     assert letter.subject not in client_for(people["ict_staff"]).get("/dashboard/").content.decode()
     assert any("แจ้งหัวหน้าหน่วยงานแล้ว" in t for t in timeline(head, letter.pk))
     assert "แจ้งหัวหน้าแล้ว" in client_for(people["complaints_staff"]).get("/inbox/").content.decode()
+
+
+def test_a_classified_matter_is_proposed_and_assigned_to_people_by_name(people):
+    letter = registered_letter(people["clerk"], secrecy="confidential", subject="แผนรักษาความปลอดภัยศูนย์ราชการ")
+    registrar = client_for(people["secret_registrar"])
+    proposal = api(registrar, f"letters/{letter.pk}/propose", {"position": "OPS-HEAD"}, status=201)
+    assert proposal["subject"] == ""  # the API never repeats a classified subject outside its page
+    executive = client_for(people["executive"])
+    refused = executive.post(f"/api/routes/{proposal['id']}/endorse",
+                             {"choice": "assign", "units": ["OPS-INSPECT-REGION"]}, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "classified_to_unit"
+    uncleared = executive.post(f"/api/routes/{proposal['id']}/endorse",
+                               {"choice": "assign", "users": [people["complaints_staff"].pk]},
+                               content_type="application/json")
+    assert uncleared.status_code == 400 and uncleared.json()["code"] == "not_cleared"
+    api(executive, f"routes/{proposal['id']}/endorse", {"choice": "assign", "text": "มอบ หัวหน้ากลุ่มฯ ดำเนินการ",
+                                                        "users": [people["complaints_head"].pk]}, status=201)
+    hop = Route.objects.get(letter=letter, kind=Route.Kind.SEND)
+    assert hop.to_user == people["complaints_head"] and hop.to_unit is None
+    assert client_for(people["complaints_head"]).get(f"/letters/{letter.pk}/").status_code == 200
+    assert client_for(people["complaints_staff"]).get(f"/letters/{letter.pk}/").status_code == 404
+    note = Notification.objects.get(recipient=people["complaints_head"], event="route.received")
+    assert letter.subject not in note.title
