@@ -200,7 +200,7 @@ def _notify_staff(event: str, complaint: Complaint, recipients: list, title: str
     from saraban.notifications.services import notify
 
     notify(event=event, recipients=recipients, title=title, url=f"/complaints/{complaint.pk}/",
-           payload={"tracking_code": complaint.tracking_code, "status": complaint.status})
+           payload={"complaint_id": complaint.pk, "status": complaint.status})
 
 
 def _event(actor, complaint: Complaint, action: str, **data) -> None:
@@ -384,7 +384,7 @@ def forward(*, actor, complaint_id: int, unit_code: str | None = None, outside_a
                outside_agency=outside_agency or None)
         if unit is not None:
             _notify_staff("complaint.assigned", complaint, _unit_people(unit),
-                          f"เรื่องร้องเรียน {complaint.tracking_code} ส่งถึง{unit.name} กำหนดแล้วเสร็จ "
+                          f"เรื่องร้องเรียนเลขที่ {complaint.pk} ส่งถึง{unit.name} กำหนดแล้วเสร็จ "
                           f"{format_thai_date(timezone.localtime(complaint.due_at).date())}")
     return complaint
 
@@ -560,6 +560,6 @@ def escalate_overdue(now: dt.datetime | None = None) -> int:
                    unit=(complaint.handling_unit or complaint.registering_unit).code)
             _notify_staff("complaint.overdue", complaint,
                           _unit_people(complaint.registering_unit, complaint.handling_unit),
-                          f"เรื่องร้องเรียน {complaint.tracking_code} เกินกำหนดแล้ว")
+                          f"เรื่องร้องเรียนเลขที่ {complaint.pk} เกินกำหนดแล้ว")
             count += 1
     return count

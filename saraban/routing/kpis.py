@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
-from saraban.core.classes import Role, Urgency
+from saraban.core.classes import Role, Secrecy, Urgency
 from saraban.registry.models import Letter
 from saraban.routing.models import Endorsement, Membership, Route, Unit
 
@@ -113,7 +113,9 @@ def unit_month_kpis(*, month: dt.date, units=None, now: dt.datetime | None = Non
 
     ``units`` (optional iterable of Unit): only these, each with a row even when empty;
     otherwise every unit that received action hops or registered letters that month.
-    ``now`` (default: now) decides which open hops are already past due.
+    ``now`` (default: now) decides which open hops are already past due. Classified
+    letters are not counted: the figures are open to every member of staff, and even
+    counts of classified letters follow the access rule (DOMAIN.md §2).
     """
     now = now or timezone.now()
     start, end = month_bounds(month)
@@ -157,6 +159,7 @@ def unit_month_kpis(*, month: dt.date, units=None, now: dt.datetime | None = Non
             r.pending += 1
 
     letters = Letter.objects.filter(status=Letter.Status.REGISTERED, received_at__gte=start, received_at__lt=end,
+                                    secrecy=Secrecy.UNCLASSIFIED,
                                     registered_at__isnull=False)
     for desk_id, received_at, registered_at in letters.values_list("desk_unit_id", "received_at", "registered_at"):
         r = row(desk_id)
@@ -186,7 +189,8 @@ def _hops(start: dt.datetime, end: dt.datetime):
     onward = (Route.objects.filter(Q(parent=OuterRef("pk")) | Q(letter=OuterRef("letter"), from_unit=OuterRef("to_unit"),
                                                                  sent_at__gte=OuterRef("sent_at")))
               .exclude(pk=OuterRef("pk")).order_by("sent_at").values("sent_at")[:1])
-    return (Route.objects.filter(purpose=Route.Purpose.ACTION, sent_at__gte=start, sent_at__lt=end)
+    return (Route.objects.filter(purpose=Route.Purpose.ACTION, sent_at__gte=start, sent_at__lt=end,
+                                 letter__secrecy=Secrecy.UNCLASSIFIED)
             .exclude(kind=Route.Kind.FORWARD_OUTSIDE)
             .annotate(endorsed_at=Subquery(endorsed), onward_at=Subquery(onward))
             .values("to_unit_id", "to_user_id", "position__unit_id", "sent_at", "due_at", "status", "received_at",

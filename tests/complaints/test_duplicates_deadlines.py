@@ -132,6 +132,7 @@ def test_staff_are_notified_of_assignment_and_overdue_without_personal_data(peop
     overdue = notifications.Notification.objects.filter(event="complaint.overdue")
     assert {n.recipient.username for n in overdue} == {"complaints_staff", "complaints_head", "welfare_staff"}
     text = repr(list(notifications.Notification.objects.values_list("title", "body", "url")))
-    assert complaint.tracking_code in text
+    assert f"เลขที่ {complaint.pk}" in text
+    assert complaint.tracking_code not in text  # the complainant's key to the public page stays with them
     for secret in (p["name"], p["national_id"], p["phone"], p["email"]):
         assert secret not in text
