@@ -163,10 +163,14 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
 
 
 def _mark_acknowledged(route: Route, actor, now) -> None:
+    """Acknowledge ``route``; a hop for information (เพื่อทราบ) is then done: there is
+    nothing more to do on it."""
     route.received_at = route.received_at or now
     route.received_by = route.received_by or actor
     route.status, route.acknowledged_at, route.acknowledged_by = Route.Status.ACKNOWLEDGED, now, actor
-    route.save(update_fields=["received_at", "received_by", "status", "acknowledged_at", "acknowledged_by"])
+    if route.purpose == Route.Purpose.INFORMATION:
+        route.status, route.done_at, route.done_by, route.action_taken = Route.Status.DONE, now, actor, "รับทราบ"
+    route.save()
 
 
 def _open_route_for(actor, route_id: int, *, kinds=(Route.Kind.SEND,)) -> Route:
@@ -235,11 +239,7 @@ def acknowledge_route(*, actor, route_id: int) -> Route:
         route = _open_route_for(actor, route_id)
         if route.status not in (Route.Status.SENT, Route.Status.RECEIVED):
             raise Conflict("รับทราบหนังสือนี้แล้ว", code="already_acknowledged")
-        now = timezone.now()
-        _mark_acknowledged(route, actor, now)
-        if route.purpose == Route.Purpose.INFORMATION:  # for information: acknowledging is all there is to do
-            route.status, route.done_at, route.done_by, route.action_taken = Route.Status.DONE, now, actor, "รับทราบ"
-            route.save(update_fields=["status", "done_at", "done_by", "action_taken"])
+        _mark_acknowledged(route, actor, timezone.now())
         record_event(actor=actor, action="route.acknowledge", target_type="letter", target_id=route.letter_id,
                      route=route.pk, unit=route.to_unit.code if route.to_unit else None)
     return route
