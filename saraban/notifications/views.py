@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saraban.core.errors import DomainError
+from saraban.core.views import is_local
 from saraban.notifications import selectors, services
 from saraban.notifications.models import EmailChoice
 
@@ -31,8 +31,7 @@ def open_notification(request, notification_id: int):
         messages.error(request, exc.message)
         return redirect("notifications:list")
     target = selectors.notifications_for(request.user).filter(pk=notification_id).values_list("url", flat=True).first()
-    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                         require_https=request.is_secure()):
+    if not is_local(request, target):
         return redirect("notifications:list")
     return redirect(target)
 

@@ -247,9 +247,7 @@ def heads_for(route: Route) -> list:
 
     For a classified letter, only those who may see it; the hop's sender when nobody fits.
     """
-    from saraban.core.models import User
-    from saraban.registry.selectors import visible_letters
-    from saraban.routing.selectors import viewer_for
+    from saraban.notifications.selectors import unit_members
 
     if route.to_unit_id:
         units = [route.to_unit]
@@ -263,13 +261,11 @@ def heads_for(route: Route) -> list:
     heads: list = []
     seen: set[int] = set()
     while units and not heads:
-        heads = list(User.objects.filter(is_active=True, memberships__unit__in=units,
-                                         memberships__role=Role.UNIT_HEAD)
-                     .exclude(pk=route.to_user_id or 0).distinct().order_by("pk"))
+        heads = list(unit_members(units, roles=[Role.UNIT_HEAD]).exclude(pk=route.to_user_id or 0))
         seen.update(u.pk for u in units)
         units = [u.parent for u in units if u.parent_id and u.parent_id not in seen]
     if route.letter.is_classified:
-        heads = [h for h in heads if visible_letters(viewer_for(h)).filter(pk=route.letter_id).exists()]
+        heads = [h for h in heads if _may_see(h, route.letter)]
     return heads or [route.sent_by]
 
 

@@ -16,7 +16,9 @@ from django.utils import timezone
 from saraban.core.audit import record_event
 from saraban.core.classes import Role
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from saraban.notifications.selectors import unit_members
 from saraban.registry.models import Letter, RegisterEntry
+from saraban.registry.services import keeps_registry
 from saraban.routing.models import (ActingAssignment, Agency, ChainStep, Delegation, Endorsement, Membership, Position,
                                     Route, Unit)
 from saraban.routing.selectors import (active_acting, active_delegation, chain_for, units_by_code, viewer_for)
@@ -26,6 +28,11 @@ ORGANISATION_FILE = Path(__file__).resolve().parent / "data" / "organisation.jso
 REASON_LIMIT = 2000
 #: Roles that act on a unit's letters (an archive reader or administrator membership does not).
 WORKING_ROLES = (Role.REGISTRY_CLERK, Role.UNIT_STAFF, Role.UNIT_HEAD, Role.EXECUTIVE, Role.SECRET_REGISTRAR)
+
+
+def _one_line(text: str | None, limit: int = REASON_LIMIT) -> str:
+    """What a person typed, on one line with single spaces, cut at ``limit``; None → ""."""
+    return " ".join((text or "").split())[:limit]
 
 
 def _notify(event: str, recipients, *, letter: Letter, title: str, body: str = "") -> None:
@@ -44,15 +51,6 @@ def _notify(event: str, recipients, *, letter: Letter, title: str, body: str = "
 def _label(letter: Letter) -> str:
     number = f"เลขรับ {letter.receive_number}" if letter.receive_number else f"#{letter.pk}"
     return number if letter.is_classified else f"{number} เรื่อง {letter.subject[:120]}"
-
-
-def _members(unit_ids, roles=None):
-    from saraban.core.models import User
-
-    memberships = Membership.objects.filter(unit_id__in=list(unit_ids))
-    if roles:
-        memberships = memberships.filter(role__in=roles)
-    return list(User.objects.filter(pk__in=memberships.values("user_id"), is_active=True))
 
 
 def _due(letter: Letter, sent_at):
@@ -154,7 +152,7 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
                      instruction=instruction.strip(), routes=[r.pk for r in routes],
                      parent=parent.pk if parent else None)
         for route in routes:
-            recipients = [route.to_user] if route.to_user_id else _members([route.to_unit_id])
+            recipients = [route.to_user] if route.to_user_id else unit_members([route.to_unit_id])
             _notify("route.received", recipients, letter=letter,
                     title=f"หนังสือ{route.get_purpose_display()}: {_label(letter)}",
                     body=f"จาก {from_unit or actor.display_name}" + (f" — {route.instruction}" if route.instruction else ""))
@@ -252,7 +250,7 @@ def return_route(*, actor, route_id: int, reason: str) -> Route:
     Raises InvalidInput (no reason), NotFound (no such hop for the actor), Conflict
     (the hop is already done or returned, or the unit has passed the letter on).
     """
-    reason = " ".join((reason or "").split())[:REASON_LIMIT]
+    reason = _one_line(reason)
     if not reason:
         raise InvalidInput("กรุณาระบุเหตุที่ส่งคืน เช่น ไม่ใช่เรื่องในหน้าที่ของหน่วยงาน", code="no_reason")
     with transaction.atomic():
@@ -282,7 +280,7 @@ def forward_outside(*, actor, letter_id: int, agency: str, instruction: str = ""
 
     Raises InvalidInput (no agency named), NotFound, Conflict (draft), NotAllowed.
     """
-    agency = " ".join((agency or "").split())[:255]
+    agency = _one_line(agency, 255)
     if not agency:
         raise InvalidInput("กรุณาระบุหน่วยงานภายนอกที่ส่งต่อ", code="no_agency")
     with transaction.atomic():
@@ -318,7 +316,7 @@ def complete_route(*, actor, route_id: int, action_taken: str) -> Route:
 
     Raises InvalidInput (nothing said), NotFound, Conflict (not open).
     """
-    action_taken = " ".join((action_taken or "").split())[:REASON_LIMIT]
+    action_taken = _one_line(action_taken)
     if not action_taken:
         raise InvalidInput("กรุณาระบุการปฏิบัติ เช่น ดำเนินการแล้ว ตอบหนังสือที่ ...", code="no_action")
     with transaction.atomic():
@@ -376,13 +374,12 @@ def close_letter(*, actor, letter_id: int, action_taken: str) -> Letter:
     Raises InvalidInput (nothing said), NotFound, NotAllowed (not the desk's clerk),
     Conflict (draft, or already closed).
     """
-    action_taken = " ".join((action_taken or "").split())[:REASON_LIMIT]
+    action_taken = _one_line(action_taken)
     if not action_taken:
         raise InvalidInput("กรุณาระบุการปฏิบัติ", code="no_action")
     with transaction.atomic():
         letter = _locked_letter(actor, letter_id)
-        if not Membership.objects.filter(user=actor, unit_id=letter.desk_unit_id,
-                                         role__in=[Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR]).exists():
+        if not keeps_registry(actor, letter.desk_unit_id):
             raise NotAllowed("เฉพาะเจ้าหน้าที่สารบรรณของหน่วยงานที่ลงทะเบียนรับจึงปิดเรื่องได้", code="not_the_desk")
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         if letter.closed_at:
@@ -501,8 +498,7 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
             raise NotFound("ไม่พบเรื่องที่เสนอ")
         letter = route.letter
         if endorsed_by_id and endorsed_by_id != actor.pk:
-            if not Membership.objects.filter(user=actor, unit_id=letter.desk_unit_id,
-                                             role__in=[Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR]).exists():
+            if not keeps_registry(actor, letter.desk_unit_id):
                 raise NotAllowed("เฉพาะเจ้าหน้าที่สารบรรณของหน่วยงานที่ลงทะเบียนจึงบันทึกเกษียนแทนได้",
                                  code="not_the_desk")
             endorser = User.objects.filter(pk=endorsed_by_id).first()
@@ -567,7 +563,7 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
             hops = ([Route.objects.create(to_unit=unit, **common) for unit in units]
                     + [Route.objects.create(to_user=person, **common) for person in people])
             for hop in hops:
-                _notify("route.received", [hop.to_user] if hop.to_user_id else _members([hop.to_unit_id]),
+                _notify("route.received", [hop.to_user] if hop.to_user_id else unit_members([hop.to_unit_id]),
                         letter=letter, title=f"หนังสือ{hop.get_purpose_display()}: {_label(letter)}",
                         body=f"ข้อสั่งการ {position.title}: {hop.instruction}")
         _notify("endorsement.recorded", [route.sent_by], letter=letter,

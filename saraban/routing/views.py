@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from saraban.core.classes import Role
+from saraban.core.views import is_local
 from saraban.core.errors import DomainError, InvalidInput
+from saraban.registry.services import keeps_registry
 from saraban.routing import selectors, services
 from saraban.routing.models import Delegation, Endorsement, Membership, Route, Unit
 from saraban.routing.suggestions import suggest_units
@@ -32,8 +33,7 @@ def letter_routing_context(user, letter) -> dict:
                 .filter(Q(to_unit_id__in=list(held)) | Q(to_user_id=user.pk))
                 .select_related("to_unit", "from_unit", "sent_by"))
     clerk_units = set(Membership.objects.filter(user=user, role=Role.REGISTRY_CLERK).values_list("unit_id", flat=True))
-    desk = bool(Membership.objects.filter(user=user, unit_id=letter.desk_unit_id,
-                                          role__in=[Role.REGISTRY_CLERK, Role.SECRET_REGISTRAR]).exists())
+    desk = keeps_registry(user, letter.desk_unit_id)
     proposals = list(letter.routes.filter(kind=Route.Kind.PROPOSE, status__in=Route.OPEN)
                      .select_related("position", "to_user", "sent_by"))
     to_endorse = [r for r in proposals if r.to_user_id == user.pk]
@@ -129,7 +129,7 @@ def route_action(request, route_id: int, action: str):
         else:
             messages.success(request, done)
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not is_local(request, target):
         target = (reverse("registry:letter", kwargs={"letter_id": result.letter_id}) if result is not None
                   else reverse("routing:inbox"))
     return redirect(target)
@@ -155,7 +155,7 @@ def acknowledge(request, route_id: int):
     else:
         messages.success(request, f"รับทราบหนังสือเลขรับ {route.letter.receive_number} แล้ว")
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not is_local(request, target):
         target = reverse("routing:inbox")
     return redirect(target)
 
