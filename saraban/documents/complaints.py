@@ -13,12 +13,10 @@ or carriage return is prefixed with an apostrophe, so that no spreadsheet runs i
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from saraban.documents.render import Thai, _pdf, _printed, _workbook, clean
+from saraban.documents.render import Thai, _pdf, _printed, _workbook, clean, csv_bytes, csv_text
 
 __all__ = ["AreaRow", "ComplaintReport", "complaint_report_csv", "complaint_report_pdf", "complaint_report_xlsx"]
 
@@ -72,11 +70,6 @@ class ComplaintReport:
         return ["จังหวัด", "อำเภอ/เขต", "รวม", *self.categories, *self.channels, *STATE_COLUMNS, *DEADLINE_COLUMNS]
 
 
-def _safe(value: str) -> str:
-    value = clean(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def _share(row: AreaRow, th: Thai | None = None) -> str:
     share = row.within_share
     if share is None:
@@ -87,7 +80,7 @@ def _share(row: AreaRow, th: Thai | None = None) -> str:
 
 def _cells(row: AreaRow, th: Thai | None = None) -> list[str]:
     num = (lambda n: th.number(str(n))) if th else str
-    return [_safe(row.province), _safe(row.district), num(row.total), *map(num, row.by_category),
+    return [csv_text(row.province), csv_text(row.district), num(row.total), *map(num, row.by_category),
             *map(num, row.by_channel), *map(num, row.by_state), num(row.within), num(row.late), num(row.pending),
             _share(row, th)]
 
@@ -101,12 +94,7 @@ def complaint_report_csv(report: ComplaintReport) -> bytes:
     """The report as CSV (UTF-8 with BOM, so spreadsheet programs read the Thai): a
     header row, then one row per district, province subtotal and the grand total;
     Arabic digits, the share with one decimal ("-" when nothing was decided)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(report.columns())
-    for row in report.rows:
-        writer.writerow(_cells(row))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    return csv_bytes(report.columns(), [_cells(row) for row in report.rows])
 
 
 def complaint_report_xlsx(report: ComplaintReport) -> bytes:

@@ -29,6 +29,7 @@ Conventions of every function here:
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from datetime import date, datetime
@@ -44,6 +45,8 @@ from saraban.documents.textlayer import repair_thai_to_unicode
 __all__ = [
     "book_pdf",
     "book_xlsx",
+    "csv_bytes",
+    "csv_text",
     "destruction_list_pdf",
     "destruction_list_xlsx",
     "outgoing_letter_pdf",
@@ -140,6 +143,25 @@ def local(dt: datetime) -> datetime:
 def clean(text: str | None) -> str:
     """The text with control characters (other than tab and newline) dropped; None → ""."""
     return _CONTROL.sub("", text or "")
+
+
+def csv_text(value: str | None) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula (OWASP CSV injection):
+    control characters dropped (:func:`clean`), a leading ``= + - @``, tab or return
+    quoted with ``'``."""
+    value = clean(value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def csv_bytes(header: list[str], rows) -> bytes:
+    """A CSV file: ``header`` then ``rows`` (lists of cells; pass user text through
+    :func:`csv_text`), CRLF lines, UTF-8 with a byte-order mark so spreadsheet programs
+    read the Thai."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def _printed(th: Thai, at: datetime) -> str:

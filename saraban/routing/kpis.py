@@ -26,7 +26,6 @@ Definitions (one row per unit and month):
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import statistics
@@ -247,20 +246,13 @@ def _values(r: KpiRow) -> list:
                r.registration_standard_minutes])
 
 
-def _text(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (OWASP CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def kpis_csv(rows: list[KpiRow]) -> bytes:
     """The rows as CSV: UTF-8 with a byte-order mark (so Excel reads Thai), Thai headers,
     empty cells for figures that cannot be measured."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADERS)
-    for r in rows:
-        writer.writerow(["" if v is None else _text(v) if isinstance(v, str) else v for v in _values(r)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    from saraban.documents.render import csv_bytes, csv_text
+
+    return csv_bytes(HEADERS, [["" if v is None else csv_text(v) if isinstance(v, str) else v for v in _values(r)]
+                               for r in rows])
 
 
 def kpis_xlsx(rows: list[KpiRow]) -> bytes:
