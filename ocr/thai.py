@@ -244,6 +244,20 @@ def parse_thai_date(text: str, *, today: date | None = None) -> date | None:
     return found[0][0] if found else None
 
 
+def parse_month(text: str | None) -> date | None:
+    """A month typed as ``"2569-10"``, ``"2026-10"`` or ``"10/2569"`` (Thai digits too)
+    → its first day (CE); a year from 2400 is Buddhist era. None when it is not a month
+    of a year between 1901 and 2199. Never raises."""
+    folded = fold_digits((text or "").strip())
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", folded) or re.fullmatch(r"(\d{1,2})/(\d{4})", folded)
+    if not m:
+        return None
+    year, month = (int(m.group(1)), int(m.group(2))) if len(m.group(1)) == 4 else (int(m.group(2)), int(m.group(1)))
+    if year >= 2400:
+        year -= 543
+    return date(year, month, 1) if 1 <= month <= 12 and 1900 < year < 2200 else None
+
+
 def format_thai_date(d: date, *, thai_digits: bool = True, abbreviated: bool = False) -> str:
     """Format a date the way Thai official letters print it.
 

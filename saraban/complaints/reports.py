@@ -10,13 +10,13 @@ no personal data (place, category, channel, status and deadlines only).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import defaultdict
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ocr.thai import parse_month as thai_parse_month
 from saraban.complaints.models import Category, Channel, Complaint, Status
 from saraban.core.audit import record_event
 from saraban.core.errors import InvalidInput
@@ -45,17 +45,12 @@ NOT_FORWARDED = {Status.REGISTERED, Status.ANALYSED, Status.PROPOSED}
 
 
 def parse_month(text: str) -> dt.date:
-    """``"2569-10"``, ``"2026-10"`` or ``"10/2569"`` → the month's first day (CE).
-    Years from 2400 are Buddhist era. Raises InvalidInput."""
-    m = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "") or re.fullmatch(r"\s*(\d{1,2})/(\d{4})\s*", text or "")
-    if not m:
+    """``"2569-10"``, ``"2026-10"`` or ``"10/2569"`` → the month's first day (CE)
+    (:func:`ocr.thai.parse_month`). Raises InvalidInput."""
+    month = thai_parse_month(text)
+    if month is None:
         raise InvalidInput("เดือนต้องอยู่ในรูป ปปปป-ดด เช่น 2569-10", code="invalid_month")
-    year, month = (int(m.group(1)), int(m.group(2))) if len(m.group(1)) == 4 else (int(m.group(2)), int(m.group(1)))
-    if year >= 2400:
-        year -= 543
-    if not (1 <= month <= 12 and 1900 < year < 2200):
-        raise InvalidInput("เดือนหรือปีไม่ถูกต้อง", code="invalid_month")
-    return dt.date(year, month, 1)
+    return month
 
 
 def _next_month(d: dt.date) -> dt.date:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from ocr.thai import MONTHS_FULL, to_thai_digits
+from ocr.thai import MONTHS_FULL, parse_month, to_thai_digits
 from saraban.core.errors import DomainError, InvalidInput
 from saraban.routing import deadlines, kpis
 from saraban.routing.models import Holiday
@@ -25,18 +25,15 @@ MONTHS_OFFERED = 24
 
 
 def parse_be_month(text: str | None, *, today: dt.date | None = None) -> dt.date:
-    """``"2569-11"`` (Buddhist-era year, month; Thai digits allowed) as the first day of
-    that month (CE); empty gives this month. Raises InvalidInput for anything else."""
-    today = today or timezone.localdate()
+    """``"2569-11"`` (Buddhist-era year, month; Thai digits allowed; also the forms of
+    :func:`ocr.thai.parse_month`) as the first day of that month (CE); empty gives this
+    month. Raises InvalidInput for anything else."""
     if not text:
-        return today.replace(day=1)
-    from ocr.thai import fold_digits
-
-    try:
-        year, month = (int(part) for part in fold_digits(text.strip()).split("-"))
-        return dt.date(year - 543, month, 1)
-    except (ValueError, TypeError):
-        raise InvalidInput("เดือนไม่ถูกต้อง ใช้รูปแบบ ปี พ.ศ.-เดือน เช่น 2569-11", code="bad_month") from None
+        return (today or timezone.localdate()).replace(day=1)
+    month = parse_month(text)
+    if month is None:
+        raise InvalidInput("เดือนไม่ถูกต้อง ใช้รูปแบบ ปี พ.ศ.-เดือน เช่น 2569-11", code="bad_month")
+    return month
 
 
 def be_month_value(month: dt.date) -> str:

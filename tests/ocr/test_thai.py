@@ -11,6 +11,7 @@ from ocr.thai import (
     format_thai_date,
     match_month,
     normalize,
+    parse_month,
     parse_thai_date,
     repair_marks,
     to_thai_digits,
@@ -116,3 +117,11 @@ def test_repair_marks_restores_one_dropped_mark():
 
 def test_normalize_turns_control_characters_into_spaces():
     assert normalize("ก\x00ข\x1fค\nง\tจ") == "ก ข ค\nง\tจ"
+
+
+def test_a_typed_month_in_either_era_and_either_digits():
+    november = date(2026, 11, 1)
+    assert parse_month("2569-11") == parse_month("๒๕๖๙-๑๑") == parse_month("2026-11") == november
+    assert parse_month("11/2569") == parse_month(" 11/2026 ") == november
+    for wrong in ("", None, "2569-13", "2569-0", "1483-11", "พ.ย. 2569", "2569-11-05"):
+        assert parse_month(wrong) is None, wrong
