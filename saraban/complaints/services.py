@@ -184,14 +184,11 @@ def _expect(complaint: Complaint, allowed: list[str], doing: str) -> None:
 
 
 def _unit_people(*units) -> list:
-    """People working in ``units`` or in the groups directly under them."""
-    from django.db.models import Q
+    """People working in ``units`` (None skipped): the same people who may open the
+    complaint (:func:`selectors.scope_for`)."""
+    from saraban.notifications.selectors import unit_members
 
-    from saraban.core.models import User
-
-    ids = [u.pk for u in units if u is not None]
-    return list(User.objects.filter(Q(memberships__unit_id__in=ids) | Q(memberships__unit__parent_id__in=ids),
-                                    memberships__role__in=selectors.WORKING_ROLES, is_active=True).distinct())
+    return list(unit_members([u for u in units if u is not None], roles=selectors.WORKING_ROLES))
 
 
 def _notify_staff(event: str, complaint: Complaint, recipients: list, title: str) -> None:

@@ -128,6 +128,10 @@ def test_who_sees_a_complaint_and_its_personal_data(people, welfare_staff, make_
     assert services_forward["handling_unit"] == "OPS-INSPECT"
     assert api(people["inspect_director"]).get(f"/api/complaints/{complaint.pk}").json()["personal_data"] is not None
     assert api(welfare_staff).get(f"/api/complaints/{complaint.pk}").status_code == 404
+    from saraban.notifications.models import Notification  # told only if they may open it
+
+    assert Notification.objects.filter(event="complaint.assigned", recipient=people["inspect_director"]).exists()
+    assert not Notification.objects.filter(event="complaint.assigned", recipient=welfare_staff).exists()
     assert api(people["ict_staff"]).get(f"/api/complaints/{complaint.pk}").status_code == 404
 
 
