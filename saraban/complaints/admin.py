@@ -8,23 +8,15 @@ administrators (personal data is for the desk and the handling unit, on the page
 from django.contrib import admin
 
 from saraban.complaints.models import Complaint
+from saraban.core.admin import ReadOnlyAdmin
 
 SAFE_FIELDS = ["tracking_code", "channel", "category", "severity", "province", "district", "status", "received_at",
                "due_at", "closed_at", "escalated_at", "registering_unit", "handling_unit", "outside_agency"]
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(ReadOnlyAdmin):
     list_display = ["tracking_code", "category", "severity", "province", "status", "received_at", "due_at"]
     list_filter = ["status", "category", "severity", "channel"]
     search_fields = ["tracking_code"]
     fields = readonly_fields = SAFE_FIELDS
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

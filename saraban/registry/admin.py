@@ -7,20 +7,10 @@ access policy hides them from (DOMAIN.md §2), administrators included.
 
 from django.contrib import admin
 
+from saraban.core.admin import ReadOnlyAdmin
 from saraban.registry.models import Letter, LetterFile, Register, RegisterCounter
 from saraban.registry.selectors import visible_letters
 from saraban.routing.selectors import viewer_for
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Register)
