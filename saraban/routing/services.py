@@ -118,9 +118,6 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
     classified letter to a unit, person not cleared, unknown purpose), Conflict (still
     a draft), NotAllowed (the actor holds neither the desk nor a hop of the letter).
     """
-    from saraban.core.access import may_see_classified
-    from saraban.core.models import User
-
     if not unit_codes and not user_ids:
         raise InvalidInput("กรุณาเลือกหน่วยงานหรือบุคคลที่จะส่งหนังสือถึง", code="no_route_target")
     if purpose not in Route.Purpose.values:
@@ -128,36 +125,63 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
     with transaction.atomic():
         letter = _locked_letter(actor, letter_id)
         from_unit, parent = _sender_unit(actor, letter)
-        units = units_by_code(list(dict.fromkeys(unit_codes)))
-        if units and letter.is_classified:
-            raise InvalidInput("หนังสือลับต้องส่งถึงตัวบุคคลที่มีสิทธิเข้าถึงเท่านั้น ไม่ส่งทั้งหน่วยงาน",
-                               code="classified_to_unit")
-        people = list(User.objects.filter(pk__in=list(user_ids)))
-        if len(people) != len(set(user_ids)):
-            raise InvalidInput("ไม่พบบุคคลที่ระบุบางราย", code="unknown_user")
-        for person in people:
-            if letter.is_classified and not may_see_classified(viewer_for(person), letter.secrecy):
-                raise InvalidInput(f"{person.display_name} ไม่มีสิทธิเข้าถึงหนังสือชั้น {letter.get_secrecy_display()}",
-                                   code="not_cleared")
+        units, people = units_by_code(list(dict.fromkeys(unit_codes))), _people(user_ids)
+        _check_targets(letter, units, people)
         now = timezone.now()
-        common = dict(letter=letter, from_unit=from_unit, instruction=instruction.strip()[:REASON_LIMIT],
-                      sent_by=actor, purpose=purpose, parent=parent, due_at=_due(letter, now))
-        routes = ([Route.objects.create(to_unit=unit, **common) for unit in units]
-                  + [Route.objects.create(to_user=person, **common) for person in people])
+        instruction = instruction.strip()[:REASON_LIMIT]
+        routes = _send_hops(letter, actor=actor, from_unit=from_unit, parent=parent, units=units, people=people,
+                            instruction=instruction, purpose=purpose, now=now,
+                            body=f"จาก {from_unit or actor.display_name}"
+                            + (f" — {instruction}" if instruction else ""))
         if parent is not None and parent.kind == Route.Kind.SEND and parent.status in (Route.Status.SENT,
                                                                                        Route.Status.RECEIVED):
             _mark_acknowledged(parent, actor, now)
         record_event(actor=actor, action="letter.route", target_type="letter", target_id=letter.pk,
                      to_units=[u.code for u in units], to_users=[p.username for p in people], purpose=purpose,
-                     instruction=instruction.strip(), routes=[r.pk for r in routes],
+                     instruction=instruction, routes=[r.pk for r in routes],
                      parent=parent.pk if parent else None)
-        for route in routes:
-            recipients = [route.to_user] if route.to_user_id else unit_members([route.to_unit_id])
-            _notify("route.received", recipients, letter=letter,
-                    title=f"หนังสือ{route.get_purpose_display()}: {_label(letter)}",
-                    body=f"จาก {from_unit or actor.display_name}" + (f" — {route.instruction}" if route.instruction else ""))
         enqueue_index(letter.pk)
     return routes
+
+
+def _people(user_ids) -> list:
+    """The people ``user_ids`` names. Raises InvalidInput when any is unknown."""
+    from saraban.core.models import User
+
+    people = list(User.objects.filter(pk__in=list(user_ids)))
+    if len(people) != len(set(user_ids)):
+        raise InvalidInput("ไม่พบบุคคลที่ระบุบางราย", code="unknown_user")
+    return people
+
+
+def _check_targets(letter: Letter, units, people) -> None:
+    """A classified letter goes to no whole unit, and only to people whose clearance
+    covers its class (DOMAIN.md §2). Raises InvalidInput."""
+    from saraban.core.access import may_see_classified
+
+    if not letter.is_classified:
+        return
+    if units:
+        raise InvalidInput("หนังสือลับต้องส่งถึงตัวบุคคลที่มีสิทธิเข้าถึงเท่านั้น ไม่ส่งทั้งหน่วยงาน",
+                           code="classified_to_unit")
+    for person in people:
+        if not may_see_classified(viewer_for(person), letter.secrecy):
+            raise InvalidInput(f"{person.display_name} ไม่มีสิทธิเข้าถึงหนังสือชั้น {letter.get_secrecy_display()}",
+                               code="not_cleared")
+
+
+def _send_hops(letter: Letter, *, actor, from_unit, parent, units, people, instruction: str, purpose: str, now,
+               body: str) -> list[Route]:
+    """One hop per unit and per person, due by :func:`_due`; each unit's people (or the
+    person) told with ``body``."""
+    common = dict(letter=letter, from_unit=from_unit, parent=parent, sent_by=actor, purpose=purpose,
+                  instruction=instruction, due_at=_due(letter, now))
+    hops = ([Route.objects.create(to_unit=unit, **common) for unit in units]
+            + [Route.objects.create(to_user=person, **common) for person in people])
+    for hop in hops:
+        _notify("route.received", [hop.to_user] if hop.to_user_id else unit_members([hop.to_unit_id]), letter=letter,
+                title=f"หนังสือ{hop.get_purpose_display()}: {_label(letter)}", body=body)
+    return hops
 
 
 def _mark_acknowledged(route: Route, actor, now) -> None:
@@ -433,15 +457,11 @@ def _next_post(chain: list[Position], actor) -> Position | None:
 
 
 def _propose_to(actor, letter: Letter, position: Position, *, from_unit, parent, note: str) -> Route:
-    from saraban.core.access import may_see_classified
-
     acting = active_acting(position)
     person = acting.user if acting else position.holder
     if person is None:
         raise InvalidInput(f"ตำแหน่ง {position.title} ว่างและไม่มีผู้รักษาราชการแทน", code="vacant_position")
-    if letter.is_classified and not may_see_classified(viewer_for(person), letter.secrecy):
-        raise InvalidInput(f"{person.display_name} ไม่มีสิทธิเข้าถึงหนังสือชั้น {letter.get_secrecy_display()}",
-                           code="not_cleared")
+    _check_targets(letter, [], [person])
     now = timezone.now()
     route = Route.objects.create(letter=letter, kind=Route.Kind.PROPOSE, from_unit=from_unit, to_user=person,
                                  position=position, instruction=note.strip()[:REASON_LIMIT], sent_by=actor,
@@ -478,17 +498,13 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
     (unknown choice or unit, มอบ without units, no next post), Conflict (already
     endorsed).
     """
-    from saraban.core.access import may_see_classified
     from saraban.core.models import User
     from saraban.registry.selectors import visible_letters
 
     if choice not in Endorsement.Choice.values:
         raise InvalidInput("ข้อสั่งการไม่ถูกต้อง", code="invalid_choice")
     text = (text or "").strip()[:REASON_LIMIT]
-    units = units_by_code(list(dict.fromkeys(unit_codes)))
-    people = list(User.objects.filter(pk__in=list(user_ids)))
-    if len(people) != len(set(user_ids)):
-        raise InvalidInput("ไม่พบบุคคลที่ระบุบางราย", code="unknown_user")
+    units, people = units_by_code(list(dict.fromkeys(unit_codes))), _people(user_ids)
     if choice == Endorsement.Choice.ASSIGN and not units and not people:
         raise InvalidInput("ข้อสั่งการ “มอบ … ดำเนินการ” ต้องระบุหน่วยงานหรือบุคคลที่มอบ", code="no_units")
     with transaction.atomic():
@@ -550,22 +566,12 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
             _propose_to(endorser, letter, above, from_unit=position.unit, parent=route,
                         note=f"{Endorsement.Choice(choice).label} {text}".strip())
         elif units or people:
-            if units and letter.is_classified:
-                raise InvalidInput("หนังสือลับต้องส่งถึงตัวบุคคลที่มีสิทธิเข้าถึงเท่านั้น ไม่ส่งทั้งหน่วยงาน",
-                                   code="classified_to_unit")
-            for person in people:
-                if letter.is_classified and not may_see_classified(viewer_for(person), letter.secrecy):
-                    raise InvalidInput(f"{person.display_name} ไม่มีสิทธิเข้าถึงหนังสือชั้น "
-                                       f"{letter.get_secrecy_display()}", code="not_cleared")
+            _check_targets(letter, units, people)
             purpose = Route.Purpose.INFORMATION if choice == Endorsement.Choice.CIRCULATE else Route.Purpose.ACTION
-            common = dict(letter=letter, from_unit=position.unit, parent=route, sent_by=actor, purpose=purpose,
-                          instruction=text or Endorsement.Choice(choice).label, due_at=_due(letter, now))
-            hops = ([Route.objects.create(to_unit=unit, **common) for unit in units]
-                    + [Route.objects.create(to_user=person, **common) for person in people])
-            for hop in hops:
-                _notify("route.received", [hop.to_user] if hop.to_user_id else unit_members([hop.to_unit_id]),
-                        letter=letter, title=f"หนังสือ{hop.get_purpose_display()}: {_label(letter)}",
-                        body=f"ข้อสั่งการ {position.title}: {hop.instruction}")
+            instruction = text or Endorsement.Choice(choice).label
+            _send_hops(letter, actor=actor, from_unit=position.unit, parent=route, units=units, people=people,
+                       instruction=instruction, purpose=purpose, now=now,
+                       body=f"ข้อสั่งการ {position.title}: {instruction}")
         _notify("endorsement.recorded", [route.sent_by], letter=letter,
                 title=f"{position.title} เกษียนแล้ว: {_label(letter)}",
                 body=f"{Endorsement.Choice(choice).label} {text}".strip())
