@@ -246,3 +246,25 @@ SARABAN_PERSONAL_DATA_KEY = os.environ.get("SARABAN_PERSONAL_DATA_KEY", "")
 SARABAN_COMPLAINT_SEVERITY_HOURS = {"low": 15 * 24, "medium": 7 * 24, "high": 24}
 # How far back a new complaint is compared with earlier ones for duplicates (days).
 SARABAN_COMPLAINT_DUPLICATE_DAYS = int(os.environ.get("SARABAN_COMPLAINT_DUPLICATE_DAYS", "365"))
+
+# --- Signing (issue 7, DOMAIN.md §6) ---
+# Key that seals stored signing keys at rest (Fernet). Empty: in DEBUG a key derived from
+# SECRET_KEY; otherwise importing or using a certificate file is refused. Each key is also
+# encrypted with its owner's own password, which is asked again at every signature.
+SARABAN_SIGNING_KEY = os.environ.get("SARABAN_SIGNING_KEY", "")
+# Trusted root certificates: PEM/DER files or directories of them (":"-separated).
+SARABAN_SIGNING_TRUST_ROOTS = [Path(p) for p in os.environ.get(
+    "SARABAN_SIGNING_TRUST_ROOTS", str(VAR_DIR / "signing" / "trusted-roots")).split(os.pathsep) if p]
+# RFC 3161 timestamp authority (empty: signatures are PAdES B-B, else B-T or better).
+SARABAN_SIGNING_TSA_URL = os.environ.get("SARABAN_SIGNING_TSA_URL", "")
+# Fetch CRL/OCSP answers to embed them (B-LT/B-LTA) and to check validity ("0": never).
+SARABAN_SIGNING_FETCH_REVOCATION = os.environ.get("SARABAN_SIGNING_FETCH_REVOCATION", "1") != "0"
+# Where `signing_ca` keeps the development test CA (never for production keys).
+SARABAN_SIGNING_CA_DIR = Path(os.environ.get("SARABAN_SIGNING_CA_DIR", VAR_DIR / "signing" / "test-ca"))
+# PKCS#11 module of the agency's tokens/HSM (SoftHSM for development and tests).
+SARABAN_PKCS11_MODULE = os.environ.get("SARABAN_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# Wrong passwords/PINs in a row before a certificate is locked, and for how long (minutes).
+SARABAN_SIGNING_MAX_ATTEMPTS = int(os.environ.get("SARABAN_SIGNING_MAX_ATTEMPTS", "5"))
+SARABAN_SIGNING_LOCK_MINUTES = int(os.environ.get("SARABAN_SIGNING_LOCK_MINUTES", "15"))
+# Largest PDF accepted by the public validation page and API (MB).
+SARABAN_SIGNING_VALIDATE_MAX_MB = int(os.environ.get("SARABAN_SIGNING_VALIDATE_MAX_MB", "30"))

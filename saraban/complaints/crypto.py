@@ -12,16 +12,15 @@ Nothing here logs: values and keys never reach a log, an audit event or an error
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import re
 
 from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
 
 from saraban.core.errors import ServiceUnavailable
+from saraban.core.secrets import fernet_key
 from saraban.search.analysis import tokenize
 
 NO_KEY = ("ยังไม่ได้ตั้งกุญแจเข้ารหัสข้อมูลส่วนบุคคล: ผู้ดูแลระบบต้องตั้งค่า SARABAN_PERSONAL_DATA_KEY "
@@ -32,26 +31,10 @@ WRONG_KEY = ("ถอดรหัสข้อมูลส่วนบุคคล
              "กรุณาแจ้งผู้ดูแลระบบ")
 
 
-def _testing() -> bool:
-    """Whether Django's test environment is set up (it creates ``mail.outbox``)."""
-    from django.core import mail
-
-    return hasattr(mail, "outbox")
-
-
 def _key() -> bytes:
     """The Fernet key in use (bytes). Raises ServiceUnavailable when none may be used."""
-    configured = (settings.SARABAN_PERSONAL_DATA_KEY or "").strip()
-    if configured:
-        try:
-            Fernet(configured.encode())
-        except (ValueError, TypeError):
-            raise ServiceUnavailable(BAD_KEY, code="personal_data_key_invalid") from None
-        return configured.encode()
-    if settings.DEBUG or _testing():
-        derived = hmac.new(settings.SECRET_KEY.encode(), b"saraban.complaints.personal-data", hashlib.sha256).digest()
-        return base64.urlsafe_b64encode(derived)
-    raise ServiceUnavailable(NO_KEY, code="personal_data_key_missing")
+    return fernet_key("SARABAN_PERSONAL_DATA_KEY", b"saraban.complaints.personal-data", missing=NO_KEY,
+                      invalid=BAD_KEY, code="personal_data_key")
 
 
 def check_key() -> None:

@@ -230,14 +230,17 @@ class LetterFile(models.Model):
     """A file of a letter, stored byte for byte with its SHA-256.
 
     ``role``: ``original`` (what was received, never changed), ``searchable`` (the
-    original's images with an invisible OCR text layer) or ``stamped`` (the registered
-    PDF: the original's bytes followed by the receive stamp as an incremental update).
+    original's images with an invisible OCR text layer), ``stamped`` (the registered
+    PDF: the original's bytes followed by the receive stamp as an incremental update) or
+    ``signed`` (the newest signed version: the stamped file's bytes followed by each
+    signature, one incremental update each; see ``saraban.signing``).
     """
 
     class Role(models.TextChoices):
         ORIGINAL = "original", "ต้นฉบับ"
         SEARCHABLE = "searchable", "PDF ค้นหาได้"
         STAMPED = "stamped", "ฉบับประทับตรารับ"
+        SIGNED = "signed", "ฉบับลงนามอิเล็กทรอนิกส์"
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="files")
     role = models.CharField(max_length=16, choices=Role.choices)
@@ -302,6 +305,8 @@ class OutgoingLetter(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+")
     file = models.FileField(upload_to=_outgoing_file_path, max_length=255, blank=True)
+    #: the newest signed version: ``file``'s bytes followed by each signature (saraban.signing)
+    signed_file = models.FileField(upload_to=_outgoing_file_path, max_length=255, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
