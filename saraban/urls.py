@@ -16,6 +16,7 @@ from saraban.routing import dashboard_api as routing_dashboard_api
 from saraban.routing import views as routing_views
 from saraban.search import api as search_api
 from saraban.search import views as search_views
+from saraban.signing import urls as signing_urls
 
 registry_pages = (
     [
@@ -110,6 +111,7 @@ api = [
     path("search", search_api.SearchView.as_view(), name="api-search"),
     *notifications_urls.api,
     *complaints_urls.api,
+    *signing_urls.api_urls,
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -125,6 +127,7 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("notifications/", include((notifications_urls.pages, "notifications"))),
     path("complaints/", include((complaints_urls.pages, "complaints"))),
+    path("", include((signing_urls.pages, "signing"))),
     path("api/", include(api)),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,7 @@ from saraban.registry.models import (
 )
 from saraban.routing.selectors import registry_desk_of, roles_of, viewer_for
 from saraban.routing.views import letter_routing_context
+from saraban.signing.views import letter_signing_context
 
 #: (field, Thai label, kind) in the order they appear on a letter (DOMAIN.md §1).
 FORM_FIELDS = [
@@ -151,6 +152,7 @@ def letter_detail(request, letter_id: int):
     context = {
         "letter": letter, "fields": _rows(letter, {}), "history": history,
         **letter_routing_context(request.user, letter),
+        **letter_signing_context(request.user, letter),
         "may_register": services.may_register(request.user),
         "pages": range(1, (letter.original.pages if letter.original else 0) + 1),
         "stamped": any(f.role == LetterFile.Role.STAMPED for f in letter.files.all()),

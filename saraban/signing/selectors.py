@@ -1,0 +1,72 @@
+"""Signing reads: a person's certificates, what waits for their signature, and the
+signatures on a letter (with the access policy applied)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from saraban.core.classes import Secrecy
+from saraban.signing.models import Signature, SigningCertificate
+
+
+def my_certificates(user, *, usable_only: bool = False) -> QuerySet[SigningCertificate]:
+    """``user``'s active certificates, newest first (``usable_only``: not expired)."""
+    from django.utils import timezone
+
+    rows = SigningCertificate.objects.filter(owner=user, active=True)
+    if usable_only:
+        now = timezone.now()
+        rows = rows.filter(not_before__lte=now, not_after__gt=now)
+    return rows
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Something waiting for ``user``'s signature: an endorsement on an incoming letter
+    (``endorsement`` set) or an outgoing letter (``outgoing`` set)."""
+
+    kind: str  # "endorsement" | "outgoing"
+    letter: object = None
+    endorsement: object = None
+    outgoing: object = None
+
+
+def pending_for(user, *, limit: int = 100) -> list[Pending]:
+    """Unsigned endorsements ``user`` wrote on unclassified registered letters that have a
+    stamped PDF, and sent unclassified outgoing letters of the agency that ``user`` may
+    sign and has not signed (named as the signer first). Classified letters never appear:
+    they are never e-signed."""
+    from saraban.registry.models import LetterFile, OutgoingLetter
+    from saraban.routing.models import Endorsement, Membership
+    from saraban.signing.services import SIGNER_ROLES
+
+    items: list[Pending] = []
+    endorsements = (Endorsement.objects.filter(endorsed_by=user, letter__secrecy=Secrecy.UNCLASSIFIED,
+                                               letter__destroyed_at__isnull=True)
+                    .filter(Exists(LetterFile.objects.filter(letter=OuterRef("letter"),
+                                                             role=LetterFile.Role.STAMPED)))
+                    .exclude(Exists(Signature.objects.filter(endorsement=OuterRef("pk"))))
+                    .select_related("letter").order_by("-endorsed_at")[:limit])
+    items += [Pending("endorsement", letter=e.letter, endorsement=e) for e in endorsements]
+    agencies = Membership.objects.filter(user=user, role__in=SIGNER_ROLES).values("unit__agency_id")
+    outgoing = (OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SENT, secrecy=Secrecy.UNCLASSIFIED,
+                                              desk_unit__agency_id__in=agencies)
+                .exclude(file="")
+                .exclude(Exists(Signature.objects.filter(outgoing=OuterRef("pk"), signer=user)))
+                .select_related("desk_unit").order_by("-sent_at")[:limit])
+    name = user.display_name
+    items += sorted((Pending("outgoing", outgoing=o) for o in outgoing),
+                    key=lambda p: p.outgoing.signer_name.strip() != name)
+    return items
+
+
+def letter_signatures(letter) -> QuerySet[Signature]:
+    """The signatures on ``letter`` (already visible to the caller), oldest first."""
+    return Signature.objects.filter(letter=letter).select_related("signer", "certificate", "endorsement")
+
+
+def outgoing_signatures(outgoing) -> QuerySet[Signature]:
+    """The signatures on outgoing letter ``outgoing``, oldest first."""
+    return Signature.objects.filter(outgoing=outgoing).select_related("signer", "certificate")
