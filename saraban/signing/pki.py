@@ -45,7 +45,8 @@ def _name(common_name: str, organisation: str = "", title: str = "", email: str 
         parts.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]))
     if title:
         parts.append(x509.NameAttribute(NameOID.TITLE, title[:64]))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+    # cryptography measures the common name in UTF-8 bytes (at most 64): Thai letters take 3
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name.encode()[:64].decode(errors="ignore")))
     if email:
         parts.append(x509.NameAttribute(NameOID.EMAIL_ADDRESS, email))
     return x509.Name(parts)
@@ -229,3 +230,47 @@ def key_pem(key, password: str | None = None) -> bytes:
     encryption = (serialization.BestAvailableEncryption(password.encode()) if password
                   else serialization.NoEncryption())
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
+
+
+def save(authority: Authority, directory, *, tsa: tuple | None = None) -> None:
+    """Write ``authority`` to ``directory``: ``ca.pem``, ``ca.key.pem`` (mode 0600, not
+    encrypted: a development CA), ``state.json`` (base URL, revoked serials) and, with
+    ``tsa``, ``tsa.pem``/``tsa.key.pem``."""
+    import json
+    import os
+    from pathlib import Path
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    secret = [("ca.key.pem", key_pem(authority.key))] + ([("tsa.key.pem", key_pem(tsa[0]))] if tsa else [])
+    for name, data in secret:
+        path = directory / name
+        path.touch(mode=0o600, exist_ok=True)
+        os.chmod(path, 0o600)
+        path.write_bytes(data)
+    (directory / "ca.pem").write_bytes(pem(authority.certificate))
+    if tsa:
+        (directory / "tsa.pem").write_bytes(pem(tsa[1]))
+    (directory / "state.json").write_text(json.dumps({
+        "base_url": authority.base_url,
+        "revoked": {str(serial): when.isoformat() for serial, when in authority.revoked.items()}}, indent=1))
+
+
+def load(directory) -> tuple[Authority, tuple | None]:
+    """The authority saved in ``directory`` by :func:`save` and its TSA ``(key, cert)``
+    (None when absent). Raises FileNotFoundError when there is none."""
+    import json
+    from pathlib import Path
+
+    directory = Path(directory)
+    state = json.loads((directory / "state.json").read_text())
+    authority = Authority(
+        key=serialization.load_pem_private_key((directory / "ca.key.pem").read_bytes(), password=None),
+        certificate=x509.load_pem_x509_certificate((directory / "ca.pem").read_bytes()),
+        base_url=state.get("base_url", ""),
+        revoked={int(s): datetime.datetime.fromisoformat(w) for s, w in state.get("revoked", {}).items()})
+    tsa = None
+    if (directory / "tsa.pem").exists():
+        tsa = (serialization.load_pem_private_key((directory / "tsa.key.pem").read_bytes(), password=None),
+               x509.load_pem_x509_certificate((directory / "tsa.pem").read_bytes()))
+    return authority, tsa

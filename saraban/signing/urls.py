@@ -4,15 +4,7 @@ Validation needs no login (DOMAIN.md §6: anyone can validate a signed letter)."
 
 from django.urls import path
 
-from saraban.signing import api, views
-
-
-def _validation(name):  # TEMPORARY until validation_views lands
-    def view(request, *a, **k):
-        from saraban.signing import validation_views
-        target = getattr(validation_views, name)
-        return (target.as_view() if hasattr(target, "as_view") else target)(request, *a, **k)
-    return view
+from saraban.signing import api, validation_views, views
 
 pages: list = [
     path("signing/", views.signing_home, name="home"),
@@ -22,7 +14,7 @@ pages: list = [
     path("signing/letters/<int:letter_id>/", views.sign_letter, name="sign_letter"),
     path("signing/outgoing/<int:outgoing_id>/", views.sign_outgoing, name="sign_outgoing"),
     path("signing/outgoing/<int:outgoing_id>/signed.pdf", views.outgoing_signed_file, name="outgoing_signed_file"),
-    path("signatures/validate/", _validation('validate_page'), name="validate"),
+    path("signatures/validate/", validation_views.validate_page, name="validate"),
 ]
 
 api_urls: list = [
@@ -37,5 +29,5 @@ api_urls: list = [
     path("outgoing/<int:outgoing_id>/signatures", api.OutgoingSignaturesView.as_view(),
          name="api-outgoing-signatures"),
     path("outgoing/<int:outgoing_id>/signed", api.OutgoingSignedFileView.as_view(), name="api-outgoing-signed"),
-    path("signatures/validate", _validation('ValidateView'), name="api-signatures-validate"),
+    path("signatures/validate", validation_views.ValidateView.as_view(), name="api-signatures-validate"),
 ]

@@ -143,11 +143,14 @@ class _Checked:
             return STATUS_BROKEN
         return STATUS_OK if self.trusted else STATUS_UNTRUSTED
 
+    _what = "ลายมือชื่อ"  # what it is, in the Thai texts
+    _after = "หลังลงนาม"
+
     @property
     def status_text(self) -> str:
         return {STATUS_OK: "ถูกต้องและเชื่อถือได้",
-                STATUS_BROKEN: "ลายมือชื่อเสีย ใช้ยืนยันเอกสารฉบับนี้ไม่ได้",
-                STATUS_UNTRUSTED: "ลายมือชื่อไม่เสีย แต่ยังเชื่อถือใบรับรองไม่ได้"}[self.status]
+                STATUS_BROKEN: f"{self._what}เสีย ใช้ยืนยันเอกสารฉบับนี้ไม่ได้",
+                STATUS_UNTRUSTED: f"{self._what}ไม่เสีย แต่ยังเชื่อถือใบรับรองไม่ได้"}[self.status]
 
     def to_dict(self) -> dict:
         """JSON-able: every field (datetimes as ISO 8601) plus ``broken``, ``status``
@@ -181,6 +184,9 @@ class SignatureReport(_Checked):
 @dataclass
 class TimestampReport(_Checked):
     """One document timestamp (``/DocTimeStamp``, the "A" of B-LTA)."""
+
+    _what = "ตราประทับเวลา"
+    _after = "หลังประทับเวลา"
 
     time: dt.datetime | None = None
     time_text: str = ""
@@ -259,7 +265,11 @@ def validate_pdf(data: bytes, *, roots=None, fetching: bool | None = None) -> Re
             from pyhanko.pdf_utils.crypt import AuthStatus
 
             # no user password (only an owner password restricting printing…): readable
-            if reader.decrypt("").status == AuthStatus.FAILED:
+            try:
+                opened = reader.decrypt("").status != AuthStatus.FAILED
+            except Exception:  # noqa: BLE001 — public-key or unknown security handlers
+                opened = False
+            if not opened:
                 return Report(error=MSG_ENCRYPTED, code=CODE_ENCRYPTED)
         reader.root  # noqa: B018 — a file without a readable catalogue is not a PDF
     except Exception as exc:  # noqa: BLE001 — pyHanko raises many kinds on garbage
@@ -275,13 +285,10 @@ def validate_pdf(data: bytes, *, roots=None, fetching: bool | None = None) -> Re
                             f"(เกิน {to_thai_digits(str(MAX_SIGNATURES))} รายการ)", code=CODE_TOO_MANY)
     regular = [e for e in embedded if e.sig_object_type == "/Sig"]
     doc_timestamps = [e for e in embedded if e.sig_object_type == "/DocTimeStamp"]
-    if not regular:
-        report = Report(error=MSG_NO_SIGNATURES, code=CODE_NO_SIGNATURES)
-        report.timestamps = [_check_timestamp(e, embedded, reader, _Trust(roots, fetching)) for e in doc_timestamps]
-        return report
-
     trust = _Trust(roots, fetching)
     timestamps = [_check_timestamp(e, embedded, reader, trust) for e in doc_timestamps]
+    if not regular:
+        return Report(timestamps=timestamps, error=MSG_NO_SIGNATURES, code=CODE_NO_SIGNATURES)
     signatures = [_check_signature(e, embedded, reader, trust, list(zip(doc_timestamps, timestamps)))
                   for e in regular]
     return Report(signatures=signatures, timestamps=timestamps)
@@ -376,7 +383,7 @@ def _check_signature(embedded_sig, embedded, reader, trust: _Trust, doc_timestam
         report.problem = report.why_not = "ตรวจลายมือชื่อนี้ไม่ได้ เพราะโครงสร้างข้อมูลลายมือชื่อเสีย"
         report.changes_text = "ตรวจไม่ได้"
         return report
-    _describe_changes(report, offline, embedded_sig, embedded)
+    _describe_changes(report, offline, embedded_sig, embedded, has_dss=trust.dss(reader) is not None)
     report.intact, report.valid = bool(status.intact), bool(status.valid)
     report.signing_time = status.signer_reported_dt
     report.signing_time_text = thai_datetime(report.signing_time)
@@ -402,7 +409,7 @@ def _check_timestamp(embedded_sig, embedded, reader, trust: _Trust) -> Timestamp
         report.problem = report.why_not = "ตรวจตราประทับเวลานี้ไม่ได้ เพราะโครงสร้างข้อมูลเสีย"
         report.changes_text = "ตรวจไม่ได้"
         return report
-    _describe_changes(report, offline, embedded_sig, embedded)
+    _describe_changes(report, offline, embedded_sig, embedded, has_dss=trust.dss(reader) is not None)
     report.intact, report.valid = bool(status.intact), bool(status.valid)
     report.time = status.timestamp
     report.time_text = thai_datetime(status.timestamp)
@@ -436,9 +443,10 @@ def _describe_certificate(report: SignatureReport, certificate) -> None:
     report.certificate_valid_until = validity["not_after"].native
 
 
-def _describe_changes(report: _Checked, status, embedded_sig, embedded) -> None:
+def _describe_changes(report: _Checked, status, embedded_sig, embedded, *, has_dss: bool) -> None:
     """Fill ``covers_whole_file``, ``changed_after``, ``changes``, ``changes_text`` and
-    ``modification_level`` from pyHanko's coverage and difference analysis."""
+    ``modification_level`` from pyHanko's coverage and difference analysis
+    (``has_dss``: the file has a document security store)."""
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation.status import SignatureCoverageLevel
 
@@ -447,17 +455,18 @@ def _describe_changes(report: _Checked, status, embedded_sig, embedded) -> None:
     report.covers_whole_file = coverage == SignatureCoverageLevel.ENTIRE_FILE
     report.changed_after = not report.covers_whole_file
     if report.covers_whole_file:
-        report.changes, report.changes_text = CHANGES_NONE, "ไม่มีการเปลี่ยนแปลงเอกสารหลังลงนาม (ลายมือชื่อครอบคลุมทั้งไฟล์)"
+        report.changes = CHANGES_NONE
+        report.changes_text = f"ไม่มีการเปลี่ยนแปลงเอกสาร{report._after} ({report._what}ครอบคลุมทั้งไฟล์)"
         return
     if coverage is None or coverage < SignatureCoverageLevel.ENTIRE_REVISION:
         report.changes = CHANGES_DISALLOWED
-        report.changes_text = ("ลายมือชื่อไม่ได้ครอบคลุมเอกสารฉบับที่ลงนามทั้งฉบับ (ช่วงข้อมูลที่ลงนามผิดรูปแบบ) "
+        report.changes_text = (f"{report._what}ไม่ได้ครอบคลุมเอกสารทั้งฉบับ (ช่วงข้อมูลที่ลงนามผิดรูปแบบ) "
                                "จึงยืนยันเนื้อหาเอกสารไม่ได้")
         return
     if level is None or level >= ModificationLevel.OTHER or status.docmdp_ok is False:
         report.changes = CHANGES_DISALLOWED
-        report.changes_text = ("หลังลงนาม เอกสารถูกแก้ไขในส่วนที่ไม่อนุญาต (เช่น เนื้อหาหรือหน้าเอกสาร) "
-                               "ลายมือชื่อนี้จึงยืนยันได้เฉพาะฉบับก่อนแก้ไข ไม่ใช่ฉบับปัจจุบัน")
+        report.changes_text = (f"{report._after} เอกสารถูกแก้ไขในส่วนที่ไม่อนุญาต (เช่น เนื้อหาหรือหน้าเอกสาร) "
+                               f"{report._what}นี้จึงยืนยันได้เฉพาะฉบับก่อนแก้ไข ไม่ใช่ฉบับปัจจุบัน")
         return
     later = [e for e in embedded if e.signed_revision > embedded_sig.signed_revision]
     signatures = sum(1 for e in later if e.sig_object_type == "/Sig")
@@ -471,10 +480,10 @@ def _describe_changes(report: _Checked, status, embedded_sig, embedded) -> None:
         parts.append("กรอกข้อมูลในช่องของแบบฟอร์ม")
     if stamps:
         parts.append("ประทับเวลาเอกสาร")
-    if not parts or (level == ModificationLevel.LTA_UPDATES and not stamps):
+    if not parts or (level == ModificationLevel.LTA_UPDATES and has_dss):
         parts.append("เพิ่มข้อมูลสำหรับตรวจสอบลายมือชื่อระยะยาว (ใบรับรองและสถานะการเพิกถอน)")
     report.changes = CHANGES_ALLOWED
-    report.changes_text = "หลังลงนามมีเฉพาะการเปลี่ยนแปลงที่อนุญาต: " + ", ".join(parts)
+    report.changes_text = f"{report._after}มีเฉพาะการเปลี่ยนแปลงที่อนุญาต: " + ", ".join(parts)
 
 
 def _why_not_signature(report: SignatureReport, status) -> str:
@@ -485,9 +494,10 @@ def _why_not_signature(report: SignatureReport, status) -> str:
         return "ลายมือชื่อไม่ถูกต้องตามหลักการเข้ารหัส (ไม่ได้ลงนามด้วยกุญแจของใบรับรองนี้)"
     if report.changes == CHANGES_DISALLOWED:
         return report.changes_text
-    if not status.trusted:
-        return _why_not_certificate(status, status.signing_cert)
     ts = status.timestamp_validity
+    if not status.trusted:
+        proven = ts.timestamp if ts is not None and ts.intact and ts.valid and ts.trusted else None
+        return _why_not_certificate(status, status.signing_cert, timestamped=proven)
     if ts is not None and not ts.trusted:
         if not (ts.intact and ts.valid):
             return "ตราประทับเวลาของลายมือชื่อเสีย จึงยืนยันเวลาที่ลงนามไม่ได้"
@@ -495,9 +505,15 @@ def _why_not_signature(report: SignatureReport, status) -> str:
     return ""
 
 
-def _why_not_certificate(status, certificate) -> str:
+def _why_not_certificate(status, certificate, *, timestamped: dt.datetime | None = None) -> str:
     """Thai reason for a certificate that is not trusted, from pyHanko's AdES
-    sub-indication (ETSI EN 319 102-1 §5.1.3) and the certificate's dates."""
+    sub-indication (ETSI EN 319 102-1 §5.1.3) and the certificate's dates;
+    ``timestamped``: the time a trusted signature timestamp proves, if any.
+
+    An expired certificate is judged at the time of validation, also when a timestamp
+    shows the signature was made before it expired: checking the certificate as it was
+    then (ETSI EN 319 102-1 §5.6.2, "validation with time", past revocation data) is
+    not done here, and the reason says so."""
     from pyhanko.sign.ades.report import AdESIndeterminate as Ind
 
     indic = status.trust_problem_indic
@@ -516,8 +532,11 @@ def _why_not_certificate(status, certificate) -> str:
     if moment < not_before or indic == Ind.NOT_YET_VALID:
         return f"ใบรับรองยังไม่ถึงวันเริ่มใช้ (เริ่มใช้ {thai_datetime(not_before)})"
     if indic in (Ind.OUT_OF_BOUNDS_NO_POE, Ind.OUT_OF_BOUNDS_NOT_REVOKED, Ind.EXPIRED) or moment > not_after:
+        if timestamped is not None and timestamped <= not_after:
+            return (f"ใบรับรองหมดอายุแล้ว (เมื่อ {thai_datetime(not_after)}) ตราประทับเวลายืนยันว่าลงนามเมื่อ "
+                    f"{thai_datetime(timestamped)} ก่อนหมดอายุ แต่ระบบตรวจย้อนหลังไม่ได้ว่าใบรับรองใช้ได้ ณ เวลานั้น")
         return (f"ใบรับรองหมดอายุแล้ว (เมื่อ {thai_datetime(not_after)}) "
-                "และไม่มีหลักฐานการประทับเวลาที่ยืนยันได้ว่าลงนามก่อนหมดอายุ")
+                "และไม่มีตราประทับเวลาที่ยืนยันได้ว่าลงนามก่อนหมดอายุ")
     if indic == Ind.CHAIN_CONSTRAINTS_FAILURE:
         return ("ใบรับรองไม่ได้ออกให้ใช้ลงลายมือชื่อรับรองเอกสาร (การใช้งานกุญแจ key usage ไม่ถูกต้อง) "
                 "หรือสายใบรับรองผิดเงื่อนไข")
@@ -572,7 +591,8 @@ def _level(embedded_sig, status, reader, trust: _Trust, doc_timestamps) -> str:
     for e, _ in later:
         try:
             covered = reader.get_historical_resolver(e.signed_revision)
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
+            log.info("signing: revision %s not readable (%s)", e.signed_revision, exc)
             continue
         if _revinfo_for(certificate, trust.dss(covered)):
             return LEVEL_B_LTA

@@ -101,3 +101,20 @@ def pdfsig(pdf: bytes, tmp_path, nssdir: str) -> str:
     path.write_bytes(pdf)
     return subprocess.run(["pdfsig", "-nssdir", nssdir, str(path)], capture_output=True,
                           text=True).stdout
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory, pki_world):
+    """A SoftHSM token holding an executive's RSA key (label ``signing``) and certificate.
+
+    One token directory for the whole run: SoftHSM reads its configuration when the
+    module is initialised, once per process (see ``saraban.signing.tokens``)."""
+    from types import SimpleNamespace
+
+    from saraban.signing import tokens
+
+    key, certificate = pki_world.issue("นางสาวโทเคน ทดสอบ", title="อธิบดีกรมทดสอบ")
+    directory = tmp_path_factory.mktemp("softhsm")
+    info = tokens.provision_softhsm_key(directory, key, certificate)
+    return SimpleNamespace(info=info, directory=directory, key=key, certificate=certificate,
+                           ca=pki_world.authority.certificate)

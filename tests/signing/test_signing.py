@@ -314,3 +314,79 @@ def test_importing_bad_certificate_files_is_refused_in_thai(people, trusted):
     assert twice.status_code == 409
     assert SigningCertificate.objects.filter(owner=director).count() == 1
     assert Route.objects.count() == 0  # (nothing else happened)
+
+
+def test_a_key_on_a_softhsm_token_signs_through_the_api_end_to_end(people, rendered, trusted, softhsm, settings,
+                                                                   tmp_path):
+    settings.SARABAN_PKCS11_MODULE = softhsm.info["module"]
+    settings.SARABAN_SIGNING_TSA_URL = trusted.tsa_url
+    director = people["gad_director"]
+    letter, endorsement = endorsed_letter(people, rendered)
+    client = api_for(director)
+
+    wrong = client.post("/api/signing/certificates/token", {
+        "token_label": softhsm.info["token_label"], "key_label": softhsm.info["key_label"], "pin": "000000"},
+        format="json")
+    assert wrong.status_code == 403 and wrong.json()["code"] == "wrong_secret"
+    registered = client.post("/api/signing/certificates/token", {
+        "token_label": softhsm.info["token_label"], "key_label": softhsm.info["key_label"],
+        "pin": softhsm.info["pin"]}, format="json")
+    assert registered.status_code == 201, registered.content.decode()
+    row = SigningCertificate.objects.get(pk=registered.json()["id"])
+    assert row.kind == "pkcs11" and row.subject_name == "นางสาวโทเคน ทดสอบ" and not row.sealed_key
+    assert softhsm.info["pin"] not in str(AuditEvent.objects.filter(actor=director).values_list("data", flat=True))
+
+    response = client.post(f"/api/letters/{letter.pk}/sign", {
+        "endorsement_id": endorsement.pk, "certificate_id": row.pk, "password": softhsm.info["pin"]}, format="json")
+    assert response.status_code == 201, response.content.decode()
+    assert response.json()["level"] == "B-LTA"
+    signed = letter.files.get(role="signed").file.read()
+    status = validate(signed, trusted)
+    assert status.intact and status.valid and status.trusted
+    assert "โทเคน" in status.signing_cert.subject.human_friendly
+    report = pdfsig(signed, tmp_path, nss_db(tmp_path, (trusted.roots_dir / "saraban-test-ca.pem").read_bytes()))
+    assert "Signature is Valid." in report and "Certificate is Trusted." in report
+
+
+def test_the_sign_command_refuses_a_classified_letter_and_signs_an_unclassified_one(people, rendered, trusted,
+                                                                                    monkeypatch, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    director = people["gad_director"]
+    secret_letter, secret_endorsement = endorsed_letter(people, rendered, secrecy="confidential")
+    letter, endorsement = endorsed_letter(people, rendered)
+    import_certificate(director, trusted)
+    monkeypatch.setenv("SIGNING_PASSWORD", PASSWORD)
+
+    with pytest.raises(CommandError, match="ชั้นความลับ"):
+        call_command("sign_letter", "--user", "gad_director", "--letter", str(secret_letter.pk),
+                     "--endorsement", str(secret_endorsement.pk), "--password-env", "SIGNING_PASSWORD")
+    assert not Signature.objects.exists()
+
+    out = tmp_path / "signed.pdf"
+    stdout = io.StringIO()
+    call_command("sign_letter", "--user", "gad_director", "--letter", str(letter.pk), "--endorsement",
+                 str(endorsement.pk), "--password-env", "SIGNING_PASSWORD", "--out", str(out), stdout=stdout)
+    assert "ลงนามแล้ว" in stdout.getvalue()
+    signature = Signature.objects.get(letter=letter)
+    assert signature.via == "command" and out.read_bytes() == letter.files.get(role="signed").file.read()
+    assert validate(out.read_bytes(), trusted).intact
+
+
+def test_signing_ca_issues_the_executives_certificates_and_the_service_trusts_them(people, settings, tmp_path):
+    from django.core.management import call_command
+
+    from saraban.signing import trust
+
+    settings.SARABAN_SIGNING_CA_DIR = tmp_path / "ca"
+    settings.SARABAN_SIGNING_TRUST_ROOTS = [tmp_path / "roots"]
+    stdout = io.StringIO()
+    call_command("signing_ca", "--people", "executive", "deputy", "--password", "pw-2569", stdout=stdout)
+    assert "ห้ามใช้ในระบบจริง" in stdout.getvalue()
+    rows = SigningCertificate.objects.filter(owner__username__in=["executive", "deputy"])
+    assert rows.count() == 2 and {r.subject_name for r in rows} == {"ประเสริฐ บริหารดี", "วีระ ช่วยบริหาร"}
+    assert (tmp_path / "ca" / "people" / "executive.p12").exists()
+    assert [c.subject.human_friendly for c in trust.trusted_roots()] == [
+        c.subject.human_friendly for c in trust.load_certificates((tmp_path / "ca" / "ca.pem").read_bytes())]
+    call_command("signing_ca", "--people", "executive", stdout=io.StringIO())  # again: nothing new
+    assert SigningCertificate.objects.filter(owner__username="executive").count() == 1

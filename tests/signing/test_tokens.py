@@ -15,7 +15,6 @@ import shutil
 import subprocess
 from io import BytesIO
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from cryptography.hazmat.primitives import hashes, serialization
@@ -30,16 +29,6 @@ pytestmark = pytest.mark.skipif(
     reason="SoftHSM 2 (package softhsm2) is not installed")
 
 LINES = ("ลงชื่อ นางสาวโทเคน ทดสอบ", "อธิบดีกรมทดสอบ", "อนุมัติ")
-
-
-@pytest.fixture(scope="session")
-def softhsm(tmp_path_factory, pki_world):
-    """A SoftHSM token holding an executive's RSA key (label ``signing``) and certificate."""
-    key, certificate = pki_world.issue("นางสาวโทเคน ทดสอบ", title="อธิบดีกรมทดสอบ")
-    directory = tmp_path_factory.mktemp("softhsm")
-    info = tokens.provision_softhsm_key(directory, key, certificate)
-    return SimpleNamespace(info=info, directory=directory, key=key, certificate=certificate,
-                           ca=pki_world.authority.certificate)
 
 
 def sign(data: bytes, signer, **kwargs) -> pades.Result:

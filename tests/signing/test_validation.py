@@ -233,6 +233,7 @@ def test_levels_b_t_and_b_lta(pki_world, signer, ca, signed_lta, trusted_nss, tm
     [s] = report.signatures
     assert s.level == "B-LTA" and s.revocation_data_embedded and s.trusted
     assert s.changes == "allowed"  # the DSS and the document timestamp came after
+    assert "ประทับเวลาเอกสาร" in s.changes_text and "ตรวจสอบลายมือชื่อระยะยาว" in s.changes_text
     [t] = report.timestamps
     assert t.intact and t.trusted and t.authority == "Saraban Test TSA" and t.time >= s.timestamp_time
     assert report.exit_code == 0
@@ -266,7 +267,7 @@ def test_revoked_certificate_is_untrusted_with_the_reason(pki_world, ca):
 
 @pytest.mark.parametrize("case", ["expired", "not_yet_valid", "tsa_key_usage"])
 def test_other_certificate_problems_have_thai_reasons(case, pki_world, ca):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     if case == "expired":
         key, certificate = pki_world.issue("นายหมดอายุ", not_before=now - dt.timedelta(days=3), days=1)
         expected = "หมดอายุ"
@@ -377,11 +378,11 @@ def test_command_exit_status_of_the_real_process(signed, pki_world, tmp_path):
     env = {**os.environ, "SARABAN_SIGNING_TRUST_ROOTS": str(pki_world.roots_dir), "DJANGO_SETTINGS_MODULE":
            "saraban.settings"}
     done = subprocess.run([sys.executable, "manage.py", "signature_validate", str(path)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "ถูกต้องและเชื่อถือได้" in done.stdout
     done = subprocess.run([sys.executable, "manage.py", "signature_validate", str(tmp_path / "nope.pdf")],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1 and "ไม่พบไฟล์" in done.stderr
 
 
@@ -476,3 +477,13 @@ def test_validation_is_throttled_per_address(signed, monkeypatch, fresh_throttle
     assert response.status_code == 429 and "บ่อยเกินไป" in response.json()["title"]
     page = Client().post("/signatures/validate/", {"file": _upload(signed)})  # the same address, shared budget
     assert page.status_code == 429
+
+
+@pytest.mark.django_db
+def test_api_needs_no_csrf_token(signed, trusted, fresh_throttle):
+    """A program (curl, another agency's system) has neither a session nor a CSRF
+    token: the API must answer it, not 403."""
+    client = APIClient(enforce_csrf_checks=True)
+    response = client.post("/api/signatures/validate", {"file": _upload(signed)}, format="multipart")
+    assert response.status_code == 200, response.content.decode()[:300]
+    assert response.json()["exit_code"] == 0

@@ -58,6 +58,10 @@ class Command(BaseCommand):
             failures += result["status"] == "error"
         self.books(clerk, Path(options["out"]))
         self.proposal(clerk)
+        from saraban.signing.demo import sign_demo_letter
+
+        if sign_demo_letter(Path(options["out"]), self.stdout.write) != 0:
+            failures += 1
         self.summary()
         if failures:
             raise SystemExit(1)

@@ -24,7 +24,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ocr.thai import to_thai_digits
-from saraban.signing.validation import Report, SignatureReport, TimestampReport, msg_too_large, validate_pdf
+from saraban.signing.validation import (
+    Report,
+    SignatureReport,
+    TimestampReport,
+    msg_too_large,
+    validate_pdf,
+)
 
 
 class Command(BaseCommand):
