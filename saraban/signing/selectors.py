@@ -33,23 +33,32 @@ class Pending:
     outgoing: object = None
 
 
+def unsigned_endorsements(user, *, letter=None, limit: int = 100) -> QuerySet:
+    """Endorsements ``user`` wrote and has not signed, on unclassified registered letters
+    that have a stamped PDF (all of them, or on ``letter`` only), newest first."""
+    from saraban.registry.models import LetterFile
+    from saraban.routing.models import Endorsement
+
+    rows = (Endorsement.objects.filter(endorsed_by=user, letter__secrecy=Secrecy.UNCLASSIFIED,
+                                       letter__destroyed_at__isnull=True)
+            .filter(Exists(LetterFile.objects.filter(letter=OuterRef("letter"), role=LetterFile.Role.STAMPED)))
+            .exclude(Exists(Signature.objects.filter(endorsement=OuterRef("pk")))))
+    if letter is not None:
+        rows = rows.filter(letter=letter)
+    return rows.select_related("letter").order_by("-endorsed_at")[:limit]
+
+
 def pending_for(user, *, limit: int = 100) -> list[Pending]:
     """Unsigned endorsements ``user`` wrote on unclassified registered letters that have a
     stamped PDF, and sent unclassified outgoing letters of the agency that ``user`` may
     sign and has not signed (named as the signer first). Classified letters never appear:
     they are never e-signed."""
-    from saraban.registry.models import LetterFile, OutgoingLetter
-    from saraban.routing.models import Endorsement, Membership
+    from saraban.registry.models import OutgoingLetter
+    from saraban.routing.models import Membership
     from saraban.signing.services import SIGNER_ROLES
 
-    items: list[Pending] = []
-    endorsements = (Endorsement.objects.filter(endorsed_by=user, letter__secrecy=Secrecy.UNCLASSIFIED,
-                                               letter__destroyed_at__isnull=True)
-                    .filter(Exists(LetterFile.objects.filter(letter=OuterRef("letter"),
-                                                             role=LetterFile.Role.STAMPED)))
-                    .exclude(Exists(Signature.objects.filter(endorsement=OuterRef("pk"))))
-                    .select_related("letter").order_by("-endorsed_at")[:limit])
-    items += [Pending("endorsement", letter=e.letter, endorsement=e) for e in endorsements]
+    items = [Pending("endorsement", letter=e.letter, endorsement=e)
+             for e in unsigned_endorsements(user, limit=limit)]
     agencies = Membership.objects.filter(user=user, role__in=SIGNER_ROLES).values("unit__agency_id")
     outgoing = (OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SENT, secrecy=Secrecy.UNCLASSIFIED,
                                               desk_unit__agency_id__in=agencies)

@@ -336,10 +336,14 @@ class _Trust:
 
 def _validate_twice(validate, embedded_sig, reader, trust: _Trust):
     """``validate(embedded_sig, context, skip_diff)`` offline; again with fetching when
-    allowed and the offline check found a path to a trusted root. Returns the last
-    status and the offline one (whose difference analysis is kept)."""
-    offline = validate(embedded_sig, trust.context(reader, fetching=False), False)
-    if not (trust.fetching and offline.intact and offline.valid and offline.validation_path is not None):
+    allowed and the offline check found a path to a trusted root for the signer and for
+    the timestamp authority of its signature timestamp, if any (the same context checks
+    both). Returns the last status and the offline one (whose difference analysis is
+    kept)."""
+    offline = validate(embedded_sig, trust.context(reader, fetching=trust.fetching), False)
+    ts = getattr(offline, "timestamp_validity", None)
+    if not (trust.fetching and offline.intact and offline.valid and offline.validation_path is not None
+            and (ts is None or ts.validation_path is not None)):
         return offline, offline
     try:
         online = validate(embedded_sig, trust.context(reader, fetching=True), True)

@@ -25,18 +25,14 @@ def letter_signing_context(user, letter) -> dict:
     """What the letter page shows of signing: the signatures on ``letter`` (visible to
     ``user`` already), whether it has a signed file, the user's unsigned endorsements on
     it and usable certificates, and whether it may be e-signed at all."""
-    from saraban.signing.models import Signature
-
     signatures = list(selectors.letter_signatures(letter))
-    mine = [] if letter.is_classified else [
-        p.endorsement for p in selectors.pending_for(user) if p.kind == "endorsement" and p.letter.pk == letter.pk]
+    mine = [] if letter.is_classified else list(selectors.unsigned_endorsements(user, letter=letter))
     return {
         "signatures": [(s, LEVEL_TEXT.get(s.level, s.level)) for s in signatures],
         "signed_file": any(f.role == "signed" for f in letter.files.all()),
         "sign_endorsements": mine,
         "sign_certificates": list(selectors.my_certificates(user, usable_only=True)) if mine else [],
         "never_signed": letter.is_classified,
-        "signature_count": Signature.objects.filter(letter=letter).count(),
     }
 
 

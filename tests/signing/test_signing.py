@@ -390,3 +390,26 @@ def test_signing_ca_issues_the_executives_certificates_and_the_service_trusts_th
         c.subject.human_friendly for c in trust.load_certificates((tmp_path / "ca" / "ca.pem").read_bytes())]
     call_command("signing_ca", "--people", "executive", stdout=io.StringIO())  # again: nothing new
     assert SigningCertificate.objects.filter(owner__username="executive").count() == 1
+
+
+def test_the_endorser_signs_from_the_letter_page(people, rendered, trusted):
+    director = people["gad_director"]
+    letter, endorsement = endorsed_letter(people, rendered)
+    certificate_id = import_certificate(director, trusted)
+    client = page_for(director)
+    page = client.get(f"/letters/{letter.pk}/").content.decode()
+    assert "ลงนามเกษียนของท่าน" in page and 'name="password"' in page
+
+    wrong = client.post(f"/signing/letters/{letter.pk}/", {"endorsement_id": endorsement.pk,
+                                                           "certificate_id": certificate_id, "password": "x"})
+    assert wrong.status_code == 403 and "รหัสผ่านของใบรับรองไม่ถูกต้อง" in wrong.content.decode()
+    done = client.post(f"/signing/letters/{letter.pk}/", {
+        "endorsement_id": endorsement.pk, "certificate_id": certificate_id, "password": PASSWORD,
+        "next": f"/letters/{letter.pk}/"}, follow=True)
+    text = done.content.decode()
+    assert done.redirect_chain[-1][0] == f"/letters/{letter.pk}/" and "ลงนามแล้ว" in text
+    assert "ฉบับลงนามอิเล็กทรอนิกส์ (PDF)" in text and "ลงนามเกษียนของท่าน" not in text
+    assert Signature.objects.get(letter=letter).via == "page"
+    # others who may open the letter see the signature, not a form
+    clerk_page = page_for(people["clerk"]).get(f"/letters/{letter.pk}/").content.decode()
+    assert "กมล กลางดี" in clerk_page and 'name="password"' not in clerk_page

@@ -144,6 +144,21 @@ def test_without_the_ca_both_say_untrusted(signed, tmp_path):
     assert report.exit_code == 2
 
 
+def test_an_untrusted_upload_makes_the_server_fetch_nothing(pki_world):
+    """A certificate names URLs (CA issuer, OCSP, CRL) of whoever made it: for a chain
+    that does not reach a trusted root offline, nothing is fetched — an uploaded file
+    cannot make the server call addresses of the uploader's choosing."""
+    key, certificate = pki_world.issue("นายไม่มีสายใบรับรอง")
+    lonely = SimpleSigner.load_pkcs12_data(pki.pkcs12_bytes(key, certificate, [], PASSWORD), other_certs=[],
+                                           passphrase=PASSWORD.encode())
+    data = sign(letter_pdf(), lonely).data
+    hits = dict(pki_world.server.hits)
+
+    report = validate_pdf(data, roots=[], fetching=True)
+    assert report.exit_code == 2 and "ไม่พบเส้นทาง" in report.signatures[0].why_not
+    assert pki_world.server.hits == hits
+
+
 def test_trusted_roots_come_from_the_setting(signed, trusted, settings, tmp_path):
     assert validate_pdf(signed).exit_code == 0  # the trusted fixture: the test CA's directory
     settings.SARABAN_SIGNING_TRUST_ROOTS = [tmp_path / "empty"]
