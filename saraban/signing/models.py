@@ -63,7 +63,7 @@ class Signature(models.Model):
     certificate (``certificate`` and its ``fingerprint``/``serial`` at that time), from
     where (``client_address``, ``user_agent``, ``via`` = api/page/command).
 
-    ``level`` is the PAdES baseline level reached (B-B, B-T, B-LT, B-LTA).
+    ``level`` is the PAdES baseline level reached (B-B, B-T, B-LTA).
     """
 
     class Via(models.TextChoices):

@@ -16,6 +16,9 @@ Levels (ETSI EN 319 142-1, PAdES baseline):
   security store (DSS), fetched from the URLs in the certificates;
 - **B-LTA**: B-LT with a document timestamp over it (only with a TSA).
 
+Without a TSA the revocation data is still embedded when it can be fetched, but the
+level stays B-B: ETSI's B-LT builds on B-T (validation reports it the same way).
+
 The highest level that can be reached is made: when revocation information cannot be
 fetched (no URL, the responder down, or the chain not trusted), the signature is made
 again at B-T (or B-B without a TSA) and the reason is returned. A timestamp authority
@@ -51,7 +54,7 @@ PADDING = 6  #: pt, inside the box
 BOX_WIDTH = 7.5 * CM  #: the appearance's width
 MARGIN = 1.5 * CM  #: from the page edges
 
-LEVEL_B_B, LEVEL_B_T, LEVEL_B_LT, LEVEL_B_LTA = "B-B", "B-T", "B-LT", "B-LTA"
+LEVEL_B_B, LEVEL_B_T, LEVEL_B_LTA = "B-B", "B-T", "B-LTA"
 
 _MSG_BROKEN = ("ลงนามไม่ได้ เพราะไฟล์ PDF ของหนังสือเสียหรืออ่านไม่ได้ "
                "กรุณาแจ้งเจ้าหน้าที่สารบรรณให้ตรวจไฟล์ของหนังสือ")
@@ -166,7 +169,7 @@ def sign_pdf(data: bytes, *, signer, field_name: str, appearance: Appearance, re
     signature field ``field_name``; returns a :class:`Result`.
 
     ``validation_context`` (pyHanko ``ValidationContext`` with the trusted roots, fetching
-    allowed) asks for B-LT/B-LTA: revocation data is fetched and embedded. Without it,
+    allowed) asks for revocation data to be fetched and embedded (B-LTA with a TSA). Without it,
     or when that fails, the signature is B-T with ``timestamp_url`` or else B-B.
 
     Raises InvalidInput (``pdf_unreadable``) for a broken PDF, ServiceUnavailable
@@ -176,7 +179,7 @@ def sign_pdf(data: bytes, *, signer, field_name: str, appearance: Appearance, re
     downgraded = ""
     if validation_context is not None:
         try:
-            level = LEVEL_B_LTA if timestamper else LEVEL_B_LT
+            level = LEVEL_B_LTA if timestamper else LEVEL_B_B  # B-LT needs B-T (EN 319 142-1)
             return Result(_sign(data, signer, field_name, appearance, reason, location, timestamper,
                                 validation_context), level)
         except (InvalidInput, ServiceUnavailable):

@@ -58,7 +58,7 @@ def validation_context(*, fetching: bool | None = None, for_signing: bool = Fals
 
     ``fetching`` (default ``SARABAN_SIGNING_FETCH_REVOCATION``) lets it fetch CRLs and
     OCSP answers from the URLs in the certificates. ``for_signing``: revocation is
-    ``hard-fail`` — a signature is only called B-LT when the revocation data was really
+    ``hard-fail`` — revocation data is only said to be embedded (B-LTA) when it was really
     obtained; validation uses ``soft-fail`` (no answer is not a failure, a "revoked"
     answer is).
     """

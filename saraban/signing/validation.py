@@ -340,7 +340,7 @@ def _validate_twice(validate, embedded_sig, reader, trust: _Trust):
     the timestamp authority of its signature timestamp, if any (the same context checks
     both). Returns the last status and the offline one (whose difference analysis is
     kept)."""
-    offline = validate(embedded_sig, trust.context(reader, fetching=trust.fetching), False)
+    offline = validate(embedded_sig, trust.context(reader, fetching=False), False)
     ts = getattr(offline, "timestamp_validity", None)
     if not (trust.fetching and offline.intact and offline.valid and offline.validation_path is not None
             and (ts is None or ts.validation_path is not None)):
