@@ -97,4 +97,6 @@ class Signature(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(letter__isnull=False) ^ models.Q(outgoing__isnull=False),
                                    name="signature_on_one_letter"),
+            models.UniqueConstraint(fields=["endorsement"], condition=models.Q(endorsement__isnull=False),
+                                    name="endorsement_signed_once"),
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Case, Exists, OuterRef, QuerySet, When
 
 from saraban.core.classes import Secrecy
 from saraban.signing.models import Signature, SigningCertificate
@@ -40,7 +40,7 @@ def unsigned_endorsements(user, *, letter=None, limit: int = 100) -> QuerySet:
     from saraban.routing.models import Endorsement
 
     rows = (Endorsement.objects.filter(endorsed_by=user, letter__secrecy=Secrecy.UNCLASSIFIED,
-                                       letter__destroyed_at__isnull=True)
+                                       letter__status="registered", letter__destroyed_at__isnull=True)
             .filter(Exists(LetterFile.objects.filter(letter=OuterRef("letter"), role=LetterFile.Role.STAMPED)))
             .exclude(Exists(Signature.objects.filter(endorsement=OuterRef("pk")))))
     if letter is not None:
@@ -64,11 +64,9 @@ def pending_for(user, *, limit: int = 100) -> list[Pending]:
                                               desk_unit__agency_id__in=agencies)
                 .exclude(file="")
                 .exclude(Exists(Signature.objects.filter(outgoing=OuterRef("pk"), signer=user)))
-                .select_related("desk_unit").order_by("-sent_at")[:limit])
-    name = user.display_name
-    items += sorted((Pending("outgoing", outgoing=o) for o in outgoing),
-                    key=lambda p: p.outgoing.signer_name.strip() != name)
-    return items
+                .annotate(named=Case(When(signer_name=user.display_name, then=0), default=1))
+                .select_related("desk_unit").order_by("named", "-sent_at")[:limit])
+    return items + [Pending("outgoing", outgoing=o) for o in outgoing]
 
 
 def letter_signatures(letter) -> QuerySet[Signature]:

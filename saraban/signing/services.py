@@ -32,6 +32,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from saraban.core.audit import record_event
 from saraban.core.classes import Role, Secrecy
@@ -92,6 +93,7 @@ def _store(*, actor, facts: keys.CertificateFacts, kind: str, label: str, **extr
     return certificate
 
 
+@sensitive_variables("password", "data")
 def import_pkcs12(*, actor, data: bytes, password: str, label: str = "") -> SigningCertificate:
     """Import the actor's own certificate and key from a PKCS#12 file (.p12/.pfx).
 
@@ -106,6 +108,7 @@ def import_pkcs12(*, actor, data: bytes, password: str, label: str = "") -> Sign
     return _store(actor=actor, facts=facts, kind=SigningCertificate.Kind.PKCS12, label=label, sealed_key=sealed)
 
 
+@sensitive_variables("pin")
 def register_token_key(*, actor, token_label: str, key_label: str, pin: str, label: str = "") -> SigningCertificate:
     """Register the actor's key on a PKCS#11 token or HSM (module
     ``SARABAN_PKCS11_MODULE``; a person never names a library to load). The certificate
@@ -161,6 +164,17 @@ def _counting_wrong_secrets(certificate: SigningCertificate, actor):
         raise
 
 
+def _still_unlocked(certificate: SigningCertificate) -> None:
+    """Re-check the lockout on the locked certificate row inside the signing transaction,
+    so that parallel requests cannot each try a password before the lock is seen."""
+    row = SigningCertificate.objects.select_for_update().get(pk=certificate.pk)
+    if row.locked_until and row.locked_until > timezone.now() or not row.active:
+        from saraban.core.templatetags.thai import thai_datetime
+
+        raise NotAllowed(LOCKED.format(until=thai_datetime(row.locked_until)) if row.active else
+                         "ใบรับรองนี้เลิกใช้แล้ว", code="certificate_locked" if row.active else "certificate_inactive")
+
+
 def _count_wrong_secret(certificate: SigningCertificate, actor) -> None:
     """Count a wrong password/PIN; lock the certificate after too many in a row."""
     with transaction.atomic():
@@ -201,6 +215,7 @@ def _field_name(data: bytes) -> str:
     return f"Signature{n}"
 
 
+@sensitive_variables("secret")
 def _sign_bytes(*, actor, certificate: SigningCertificate, secret: str, data: bytes, lines: list[str],
                 side: str, page: int, reason: str) -> tuple[pades.Result, str]:
     """Sign ``data``; returns the result and the field name."""
@@ -260,6 +275,7 @@ def _read(field_file) -> bytes:
         return handle.read()
 
 
+@sensitive_variables("secret")
 def sign_letter(*, actor, letter_id: int, endorsement_id: int, certificate_id: int, secret: str, reason: str = "",
                 client: Client) -> Signature:
     """Sign the actor's endorsement (เกษียน) on incoming letter ``letter_id``: its text,
@@ -282,14 +298,15 @@ def sign_letter(*, actor, letter_id: int, endorsement_id: int, certificate_id: i
     endorsement = Endorsement.objects.filter(pk=endorsement_id, letter=letter, endorsed_by=actor).first()
     if endorsement is None:
         raise NotFound("ไม่พบเกษียนของท่านในหนังสือนี้ ลงนามได้เฉพาะเกษียนที่ท่านเขียน")
-    if endorsement.signatures.exists():
-        raise Conflict("เกษียนนี้ลงนามอิเล็กทรอนิกส์แล้ว", code="already_signed")
     certificate = _usable_certificate(actor, certificate_id)
     reason = reason.strip() or f"เกษียนหนังสือ: {endorsement.get_choice_display()}"
     text = endorsement.text.strip() or endorsement.get_choice_display()
     with _counting_wrong_secrets(certificate, actor), transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
         _refuse_classified(letter.secrecy)  # re-read under the lock: marked secret meanwhile
+        if Signature.objects.filter(endorsement=endorsement).exists():  # under the lock: no double submit
+            raise Conflict("เกษียนนี้ลงนามอิเล็กทรอนิกส์แล้ว", code="already_signed")
+        _still_unlocked(certificate)
         files = {f.role: f for f in LetterFile.objects.filter(letter=letter)}
         current = files.get(LetterFile.Role.SIGNED) or files.get(LetterFile.Role.STAMPED)
         if letter.status != Letter.Status.REGISTERED or current is None or letter.destroyed_at:
@@ -324,8 +341,9 @@ def may_sign_outgoing(user, outgoing) -> bool:
 
 
 def get_signable_outgoing(actor, outgoing_id: int):
-    """Outgoing letter ``outgoing_id`` if ``actor`` may sign it or keeps its register;
-    NotFound otherwise — also for a classified one the actor is not cleared for."""
+    """Outgoing letter ``outgoing_id`` if ``actor`` may sign it (unclassified only) or
+    keeps its register; NotFound otherwise — a classified one exists only for the keeper
+    of its secret register."""
     from saraban.core.access import may_see_classified
     from saraban.registry.models import OutgoingLetter
     from saraban.registry.outgoing import get_outgoing
@@ -334,13 +352,18 @@ def get_signable_outgoing(actor, outgoing_id: int):
     outgoing = OutgoingLetter.objects.select_related("desk_unit__agency", "register").filter(pk=outgoing_id).first()
     if outgoing is None:
         raise NotFound("ไม่พบหนังสือส่งนี้")
-    if outgoing.secrecy != Secrecy.UNCLASSIFIED and not may_see_classified(viewer_for(actor), outgoing.secrecy):
-        raise NotFound("ไม่พบหนังสือส่งนี้")
+    if outgoing.secrecy != Secrecy.UNCLASSIFIED:
+        # never signed, so signers have no business with it: only its book's keeper (the
+        # secret registrar) reaches it, as everywhere else (DOMAIN.md §2)
+        if not may_see_classified(viewer_for(actor), outgoing.secrecy):
+            raise NotFound("ไม่พบหนังสือส่งนี้")
+        return get_outgoing(actor, outgoing_id)
     if may_sign_outgoing(actor, outgoing):
         return outgoing
     return get_outgoing(actor, outgoing_id)
 
 
+@sensitive_variables("secret")
 def sign_outgoing(*, actor, outgoing_id: int, certificate_id: int, secret: str, reason: str = "",
                   client: Client) -> Signature:
     """Sign outgoing letter ``outgoing_id`` (sent, with its PDF): a visible signature with
@@ -362,6 +385,7 @@ def sign_outgoing(*, actor, outgoing_id: int, certificate_id: int, secret: str, 
     with _counting_wrong_secrets(certificate, actor), transaction.atomic():
         outgoing = OutgoingLetter.objects.select_for_update().get(pk=outgoing.pk)
         _refuse_classified(outgoing.secrecy)
+        _still_unlocked(certificate)
         if outgoing.status != OutgoingLetter.Status.SENT or not outgoing.file:
             raise Conflict("หนังสือนี้ยังไม่ได้ออกเลขและส่ง จึงยังไม่มีฉบับ PDF ให้ลงนาม", code="not_sent")
         if Signature.objects.filter(outgoing=outgoing, signer=actor).exists():

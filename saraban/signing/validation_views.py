@@ -33,10 +33,14 @@ BAD_FILE_CODES = frozenset({validation.CODE_NOT_PDF, validation.CODE_ENCRYPTED, 
 
 
 class ValidateThrottle(AnonRateThrottle):
-    """Checks per anonymous client address, for the page and the API together."""
+    """Checks per client address, for the page and the API together — signed-in people
+    included (AnonRateThrottle alone would not count them)."""
 
     scope = "signature_validate"
     rate = "20/min"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 def check_upload(upload) -> validation.Report:

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from saraban.core.errors import DomainError, InvalidInput, NotFound
@@ -65,6 +66,7 @@ def _int(value) -> int:
         raise InvalidInput("กรุณาเลือกรายการให้ครบ", code="invalid_choice") from None
 
 
+@sensitive_post_parameters("password", "pin")
 @login_required
 @require_POST
 def certificate_import(request):
@@ -107,6 +109,7 @@ def _signed(request, signature, back: str):
     return redirect(back)
 
 
+@sensitive_post_parameters("password", "pin")
 @login_required
 @require_POST
 def sign_letter(request, letter_id: int):
@@ -123,10 +126,14 @@ def sign_letter(request, letter_id: int):
             certificate_id=_int(request.POST.get("certificate_id")), secret=request.POST.get("password", ""),
             reason=request.POST.get("reason", ""), client=services.Client.of(request, "page"))
     except DomainError as exc:
+        if request.POST.get("next"):  # back to the letter page it came from, with the reason
+            messages.error(request, exc.message)
+            return redirect(back)
         return _home(request, error=exc, status=exc.status)
     return _signed(request, signature, back)
 
 
+@sensitive_post_parameters("password", "pin")
 @login_required
 @require_POST
 def sign_outgoing(request, outgoing_id: int):
@@ -149,6 +156,11 @@ def outgoing_signed_file(request, outgoing_id: int):
         file = outgoing.signed_file or outgoing.file
         if not file:
             raise NotFound("หนังสือนี้ยังไม่มีไฟล์ PDF")
+        if outgoing.secrecy != "unclassified":  # every download of a classified letter is logged (DOMAIN.md §2)
+            from saraban.core.audit import record_event
+
+            record_event(actor=request.user, action="outgoing.download", target_type="outgoing",
+                         target_id=outgoing.pk, via="page")
     except DomainError as exc:
         return render(request, "error.html", {"message": exc.message, "code": exc.code}, status=exc.status)
     return FileResponse(file.open("rb"), content_type="application/pdf",

@@ -287,17 +287,22 @@ def test_a_classified_outgoing_letter_is_refused(people, trusted):
     registrar, executive = people["secret_registrar"], people["executive"]
     sent = outgoing_services.send_outgoing(actor=registrar, outgoing_id=outgoing_services.draft_outgoing(
         actor=registrar, fields={**OUTGOING, "secrecy": "secret"}).pk)
-    certificate_id = import_certificate(executive, trusted)
-    response = api_for(executive).post(f"/api/outgoing/{sent.pk}/sign",
-                                       {"certificate_id": certificate_id, "password": PASSWORD}, format="json")
+    # its book's keeper reaches it, and is told why it cannot be signed
+    registrar_cert = import_certificate(registrar, trusted, trusted.pkcs12(*trusted.issue("นางรัตนา รักษาลับ")))
+    response = api_for(registrar).post(f"/api/outgoing/{sent.pk}/sign",
+                                       {"certificate_id": registrar_cert, "password": PASSWORD}, format="json")
     assert response.status_code == 403 and response.json()["code"] == "classified_letter"
-    assert not [p for p in api_for(executive).get("/api/signing/pending").json() if p["outgoing_id"] == sent.pk]
-    # someone not cleared for it does not learn it exists
-    clerk = people["clerk"]
-    clerk_cert = import_certificate(clerk, trusted, trusted.pkcs12(*trusted.issue("นางสมศรี รับหนังสือ")))
-    hidden = api_for(clerk).post(f"/api/outgoing/{sent.pk}/sign", {"certificate_id": clerk_cert,
-                                                                    "password": PASSWORD}, format="json")
+    # signers have no business with it: to them it does not exist, nor its PDF
+    certificate_id = import_certificate(executive, trusted)
+    hidden = api_for(executive).post(f"/api/outgoing/{sent.pk}/sign",
+                                     {"certificate_id": certificate_id, "password": PASSWORD}, format="json")
     assert hidden.status_code == 404
+    assert page_for(executive).get(f"/signing/outgoing/{sent.pk}/signed.pdf").status_code == 404
+    assert api_for(executive).get(f"/api/outgoing/{sent.pk}/signatures").status_code == 404
+    assert not [p for p in api_for(executive).get("/api/signing/pending").json() if p["outgoing_id"] == sent.pk]
+    assert page_for(registrar).get(f"/signing/outgoing/{sent.pk}/signed.pdf").status_code == 200
+    assert AuditEvent.objects.filter(action="outgoing.download", actor=registrar).count() == 1
+    assert not Signature.objects.exists()
 
 
 def test_importing_bad_certificate_files_is_refused_in_thai(people, trusted):
@@ -401,8 +406,10 @@ def test_the_endorser_signs_from_the_letter_page(people, rendered, trusted):
     assert "ลงนามเกษียนของท่าน" in page and 'name="password"' in page
 
     wrong = client.post(f"/signing/letters/{letter.pk}/", {"endorsement_id": endorsement.pk,
-                                                           "certificate_id": certificate_id, "password": "x"})
-    assert wrong.status_code == 403 and "รหัสผ่านของใบรับรองไม่ถูกต้อง" in wrong.content.decode()
+                                                           "certificate_id": certificate_id, "password": "x",
+                                                           "next": f"/letters/{letter.pk}/"}, follow=True)
+    assert wrong.redirect_chain[-1][0] == f"/letters/{letter.pk}/"  # back where they were, with the reason
+    assert "รหัสผ่านของใบรับรองไม่ถูกต้อง" in wrong.content.decode()
     done = client.post(f"/signing/letters/{letter.pk}/", {
         "endorsement_id": endorsement.pk, "certificate_id": certificate_id, "password": PASSWORD,
         "next": f"/letters/{letter.pk}/"}, follow=True)
