@@ -192,13 +192,9 @@ def _count_wrong_secret(certificate: SigningCertificate, actor) -> None:
 
 
 def _now_text(now: datetime.datetime) -> str:
-    from ocr.thai import format_thai_date, to_thai_digits
+    from saraban.core.templatetags.thai import format_thai_datetime
 
-    local = timezone.localtime(now)
-    time = f"{local:%H.%M} น."
-    if settings.SARABAN_THAI_DIGITS:
-        time = to_thai_digits(time)
-    return f"{format_thai_date(local.date(), thai_digits=settings.SARABAN_THAI_DIGITS)} เวลา {time}"
+    return format_thai_datetime(now, thai_digits=settings.SARABAN_THAI_DIGITS)
 
 
 def _field_name(data: bytes) -> str:

@@ -58,7 +58,7 @@ from io import BytesIO
 from django.conf import settings
 from django.utils import timezone
 
-from ocr.thai import format_thai_date, to_thai_digits
+from ocr.thai import to_thai_digits
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +105,9 @@ def msg_too_large(limit_bytes: int) -> str:
 def thai_datetime(value: dt.datetime | None) -> str:
     """An aware datetime in local time (``TIME_ZONE``), Buddhist era, Thai digits:
     ``"๒๑ พฤศจิกายน ๒๕๖๙ เวลา ๑๘.๕๙.๓๕ น."``; ``""`` for None."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{format_thai_date(local.date())} เวลา {to_thai_digits(local.strftime('%H.%M.%S'))} น."
+    from saraban.core.templatetags.thai import format_thai_datetime
+
+    return "" if value is None else format_thai_datetime(value, seconds=True)
 
 
 # --------------------------------------------------------------------------- results

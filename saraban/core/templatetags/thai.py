@@ -27,13 +27,20 @@ def thai_date(value, style: str = "full") -> str:
     return thai.format_thai_date(value, abbreviated=(style == "short"))
 
 
+def format_thai_datetime(value: dt.datetime, *, seconds: bool = False, thai_digits: bool = True) -> str:
+    """``value`` in local time (``TIME_ZONE``; a naive one as it is), Buddhist era:
+    ``๓๑ ตุลาคม ๒๕๖๒ เวลา ๑๐.๓๐ น.`` (``seconds``: ``๑๐.๓๐.๔๕``; ``thai_digits`` False:
+    Arabic digits)."""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    time = local.strftime("%H.%M.%S" if seconds else "%H.%M")
+    return (f"{thai.format_thai_date(local.date(), thai_digits=thai_digits)} เวลา "
+            f"{thai.to_thai_digits(time) if thai_digits else time} น.")
+
+
 @register.filter
 def thai_datetime(value) -> str:
     """A datetime as ``๓๑ ตุลาคม ๒๕๖๒ เวลา ๑๐.๓๐ น.``."""
-    if not value:
-        return "—"
-    local = timezone.localtime(value)
-    return f"{thai.format_thai_date(local.date())} เวลา {thai.to_thai_digits(local.strftime('%H.%M'))} น."
+    return format_thai_datetime(value) if value else "—"
 
 
 @register.filter
