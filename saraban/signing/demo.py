@@ -35,8 +35,7 @@ def sign_demo_letter(out: Path, write) -> int:
 
     clerk, executive = User.objects.get(username="clerk"), User.objects.get(username="executive")
     authority, tsa, created = testca.ensure_authority()
-    issued = [testca.issue_to(authority, u, password=DEMO_PASSWORD) for u in testca.signers()
-              if not testca.has_certificate_from(u, authority)]
+    issued = [i for _, i in testca.issue_missing(authority, password=DEMO_PASSWORD) if i is not None]
     write(f"\nลงนามอิเล็กทรอนิกส์: CA ทดสอบ {'สร้างใหม่' if created else 'เดิม'}"
           + (f", ออกใบรับรองให้ {len(issued)} คน (รหัสผ่าน {DEMO_PASSWORD!r})" if issued else ""))
     letter = (OutgoingLetter.objects.filter(status=OutgoingLetter.Status.SENT, secrecy="unclassified",

@@ -112,12 +112,6 @@ def seal_pkcs12(data: bytes, password: str) -> tuple[CertificateFacts, str]:
     return facts(certificate, chain or []), fernet.encrypt(encrypted).decode()
 
 
-def _asn1(der: bytes):
-    from asn1crypto import x509 as asn1_x509
-
-    return asn1_x509.Certificate.load(der)
-
-
 @contextlib.contextmanager
 def open_signer(certificate, secret: str) -> Iterator:
     """A pyHanko ``Signer`` for ``certificate`` (a SigningCertificate) while the block
@@ -128,18 +122,20 @@ def open_signer(certificate, secret: str) -> Iterator:
     """
     if not secret:
         raise NotAllowed(WRONG_PASSWORD, code="wrong_secret")
-    chain = [_asn1(base64.b64decode(c)) for c in certificate.chain]
+    chain = [base64.b64decode(c) for c in certificate.chain]
     if certificate.kind == "pkcs11":
         from saraban.signing import tokens
 
         with tokens.token_signer(module=certificate.pkcs11_module, token_label=certificate.pkcs11_token,
                                  key_label=certificate.pkcs11_key_label, pin=secret,
-                                 certificate=_asn1(bytes(certificate.certificate)), other_certs=chain) as signer:
+                                 certificate=bytes(certificate.certificate), other_certs=chain) as signer:
             yield signer
         return
     from asn1crypto import keys as asn1_keys
     from pyhanko.sign.signers import SimpleSigner
     from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    from saraban.signing.trust import as_asn1
 
     try:
         encrypted = _fernet().decrypt(certificate.sealed_key.encode())
@@ -152,5 +148,5 @@ def open_signer(certificate, secret: str) -> Iterator:
     clear = key.private_bytes(serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
                               serialization.NoEncryption())
     yield SimpleSigner(signing_key=asn1_keys.PrivateKeyInfo.load(clear),
-                       signing_cert=_asn1(bytes(certificate.certificate)),
-                       cert_registry=SimpleCertificateStore.from_certs(chain))
+                       signing_cert=as_asn1(bytes(certificate.certificate)),
+                       cert_registry=SimpleCertificateStore.from_certs([as_asn1(c) for c in chain]))

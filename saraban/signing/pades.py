@@ -54,7 +54,9 @@ PADDING = 6  #: pt, inside the box
 BOX_WIDTH = 7.5 * CM  #: the appearance's width
 MARGIN = 1.5 * CM  #: from the page edges
 
-LEVEL_B_B, LEVEL_B_T, LEVEL_B_LTA = "B-B", "B-T", "B-LTA"
+#: PAdES baseline levels. Signing makes B-B, B-T or B-LTA; validation also reports B-LT
+#: (a file whose revocation data came later, without a document timestamp over it).
+LEVEL_B_B, LEVEL_B_T, LEVEL_B_LT, LEVEL_B_LTA = "B-B", "B-T", "B-LT", "B-LTA"
 
 _MSG_BROKEN = ("ลงนามไม่ได้ เพราะไฟล์ PDF ของหนังสือเสียหรืออ่านไม่ได้ "
                "กรุณาแจ้งเจ้าหน้าที่สารบรรณให้ตรวจไฟล์ของหนังสือ")
@@ -107,6 +109,19 @@ def wrap(text: str, width: float = BOX_WIDTH - 2 * PADDING) -> list[str]:
                 line += word
         lines.append(line.rstrip())
     return lines
+
+
+def next_field_name(data: bytes) -> str:
+    """``Signature<n>``: the next name not yet taken by a signature field in ``data``
+    (PDF bytes). Raises InvalidInput (``pdf_unreadable``) when it cannot be read."""
+    try:
+        taken = {s.field_name for s in PdfFileReader(BytesIO(data), strict=False).embedded_signatures}
+    except Exception as exc:  # noqa: BLE001 — any reader failure means a broken file
+        raise InvalidInput(_MSG_BROKEN, code="pdf_unreadable") from exc
+    n = len(taken) + 1
+    while f"Signature{n}" in taken:
+        n += 1
+    return f"Signature{n}"
 
 
 def box_height(lines: int) -> float:

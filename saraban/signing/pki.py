@@ -66,10 +66,6 @@ class Authority:
     def name(self) -> str:
         return self.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
 
-    def issued(self, certificate: x509.Certificate) -> bool:
-        """Whether ``certificate`` names this CA as its issuer."""
-        return certificate.issuer == self.certificate.subject
-
 
 def create_authority(*, common_name: str, organisation: str, base_url: str = "", years: int = 10) -> Authority:
     """A new self-signed root CA valid for ``years`` from now (backdated one day so that

@@ -41,8 +41,12 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _count(self) -> None:
+        name = self.path.strip("/").split("/")[0]  # "ocsp" for /ocsp and /ocsp/<request>
+        self.server.hits[name] = self.server.hits.get(name, 0) + 1
+
     def do_GET(self):  # noqa: N802 (http.server's name)
-        self.server.hits[self.path.split("/")[1]] = self.server.hits.get(self.path.split("/")[1], 0) + 1
+        self._count()
         if self.path == "/crl":
             return self._send(pki.crl(self.server.authority), "application/pkix-crl")
         if self.path == "/ca.crt":
@@ -55,7 +59,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):  # noqa: N802
         body = self.rfile.read(min(int(self.headers.get("Content-Length") or 0), 1 << 20))
-        self.server.hits[self.path.strip("/")] = self.server.hits.get(self.path.strip("/"), 0) + 1
+        self._count()
         if self.path == "/ocsp":
             return self._send(pki.ocsp_answer(self.server.authority, body), "application/ocsp-response")
         if self.path == "/tsa" and self.server.timestamper is not None:

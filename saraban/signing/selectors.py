@@ -69,6 +69,11 @@ def pending_for(user, *, limit: int = 100) -> list[Pending]:
     return items + [Pending("outgoing", outgoing=o) for o in outgoing]
 
 
+def recent_signatures(user, *, limit: int = 20) -> QuerySet[Signature]:
+    """The signatures ``user`` made, newest first."""
+    return Signature.objects.filter(signer=user).select_related("letter", "outgoing").order_by("-signed_at")[:limit]
+
+
 def letter_signatures(letter) -> QuerySet[Signature]:
     """The signatures on ``letter`` (already visible to the caller), oldest first."""
     return Signature.objects.filter(letter=letter).select_related("signer", "certificate", "endorsement")

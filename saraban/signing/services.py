@@ -26,7 +26,6 @@ import contextlib
 import datetime
 import hashlib
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -142,11 +141,8 @@ def _usable_certificate(actor, certificate_id: int) -> SigningCertificate:
     certificate = SigningCertificate.objects.filter(pk=certificate_id, owner=actor, active=True).first()
     if certificate is None:
         raise NotFound("ไม่พบใบรับรองของท่าน กรุณาเลือกใบรับรองที่นำเข้าไว้")
+    _refuse_locked(certificate)
     now = timezone.now()
-    if certificate.locked_until and certificate.locked_until > now:
-        from saraban.core.templatetags.thai import thai_datetime
-
-        raise NotAllowed(LOCKED.format(until=thai_datetime(certificate.locked_until)), code="certificate_locked")
     if not certificate.not_before <= now < certificate.not_after:
         raise NotAllowed("ใบรับรองนี้หมดอายุหรือยังไม่ถึงวันเริ่มใช้ ลงนามไม่ได้", code="certificate_expired")
     return certificate
@@ -168,11 +164,18 @@ def _still_unlocked(certificate: SigningCertificate) -> None:
     """Re-check the lockout on the locked certificate row inside the signing transaction,
     so that parallel requests cannot each try a password before the lock is seen."""
     row = SigningCertificate.objects.select_for_update().get(pk=certificate.pk)
-    if row.locked_until and row.locked_until > timezone.now() or not row.active:
+    if not row.active:
+        raise NotAllowed("ใบรับรองนี้เลิกใช้แล้ว", code="certificate_inactive")
+    _refuse_locked(row)
+
+
+def _refuse_locked(certificate: SigningCertificate) -> None:
+    """Raise NotAllowed (``certificate_locked``, with the time it opens again) while the
+    certificate is locked after too many wrong passwords/PINs."""
+    if certificate.locked_until and certificate.locked_until > timezone.now():
         from saraban.core.templatetags.thai import thai_datetime
 
-        raise NotAllowed(LOCKED.format(until=thai_datetime(row.locked_until)) if row.active else
-                         "ใบรับรองนี้เลิกใช้แล้ว", code="certificate_locked" if row.active else "certificate_inactive")
+        raise NotAllowed(LOCKED.format(until=thai_datetime(certificate.locked_until)), code="certificate_locked")
 
 
 def _count_wrong_secret(certificate: SigningCertificate, actor) -> None:
@@ -197,20 +200,6 @@ def _now_text(now: datetime.datetime) -> str:
     return format_thai_datetime(now, thai_digits=settings.SARABAN_THAI_DIGITS)
 
 
-def _field_name(data: bytes) -> str:
-    """``Signature<n>``: the next number not yet used by a field in ``data``."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    try:
-        taken = {s.field_name for s in PdfFileReader(BytesIO(data), strict=False).embedded_signatures}
-    except Exception as exc:  # noqa: BLE001
-        raise InvalidInput(pades._MSG_BROKEN, code="pdf_unreadable") from exc
-    n = len(taken) + 1
-    while f"Signature{n}" in taken:
-        n += 1
-    return f"Signature{n}"
-
-
 @sensitive_variables("secret")
 def _sign_bytes(*, actor, certificate: SigningCertificate, secret: str, data: bytes, lines: list[str],
                 side: str, page: int, reason: str) -> tuple[pades.Result, str]:
@@ -218,7 +207,7 @@ def _sign_bytes(*, actor, certificate: SigningCertificate, secret: str, data: by
     from saraban.signing import trust
 
     page_index, box = pades.place(data, lines=len(lines), page=page, side=side)
-    field = _field_name(data)
+    field = pades.next_field_name(data)
     context = trust.validation_context(for_signing=True) if settings.SARABAN_SIGNING_FETCH_REVOCATION else None
     with keys.open_signer(certificate, secret) as signer:
         result = pades.sign_pdf(data, signer=signer, field_name=field,

@@ -81,8 +81,14 @@ def signers(usernames: list[str] | None = None):
 
 def has_certificate_from(user, authority: pki.Authority) -> bool:
     """Whether ``user`` already has an active certificate issued by ``authority``."""
-    from saraban.signing.keys import _common_name
     from saraban.signing.models import SigningCertificate
 
-    return SigningCertificate.objects.filter(owner=user, active=True,
-                                             issuer_name=_common_name(authority.certificate.subject)).exists()
+    return SigningCertificate.objects.filter(owner=user, active=True, issuer_name=authority.name).exists()
+
+
+def issue_missing(authority: pki.Authority, *, password: str,
+                  usernames: list[str] | None = None) -> list[tuple[object, Issued | None]]:
+    """For each of :func:`signers` (``usernames``), ``(user, Issued)`` when a certificate
+    was issued now, ``(user, None)`` when they already had one from ``authority``."""
+    return [(user, None if has_certificate_from(user, authority) else issue_to(authority, user, password=password))
+            for user in signers(usernames)]

@@ -71,6 +71,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from saraban.core.errors import InvalidInput, NotAllowed, ServiceUnavailable
+from saraban.signing.trust import as_asn1
 
 log = logging.getLogger(__name__)
 
@@ -265,19 +266,8 @@ def _matches(session, key, certificate: x509.Certificate) -> bool | None:
     return None
 
 
-def _asn1(certificate):
-    """An asn1crypto certificate from an asn1crypto one, a ``cryptography`` one or DER."""
-    from asn1crypto import x509 as asn1_x509
-
-    if isinstance(certificate, asn1_x509.Certificate):
-        return certificate
-    if isinstance(certificate, x509.Certificate):
-        certificate = certificate.public_bytes(serialization.Encoding.DER)
-    return asn1_x509.Certificate.load(bytes(certificate))
-
-
 def _crypto(certificate) -> x509.Certificate:
-    return x509.load_der_x509_certificate(_asn1(certificate).dump())
+    return x509.load_der_x509_certificate(as_asn1(certificate).dump())
 
 
 @contextlib.contextmanager
@@ -302,8 +292,8 @@ def token_signer(*, module: str, token_label: str, key_label: str, pin: str, cer
     """
     from pyhanko.sign.pkcs11 import PKCS11Signer
 
-    signing_cert = _asn1(certificate)
-    chain = [_asn1(c) for c in other_certs]
+    signing_cert = as_asn1(certificate)
+    chain = [as_asn1(c) for c in other_certs]
     with _user_session(module, token_label, pin) as session:
         key = _signing_key(session, token_label, key_label)
         if _matches(session, key, _crypto(signing_cert)) is False:

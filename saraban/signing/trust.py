@@ -35,6 +35,19 @@ def load_certificates(data: bytes) -> list[asn1_x509.Certificate]:
     return found
 
 
+def as_asn1(certificate) -> asn1_x509.Certificate:
+    """An asn1crypto certificate (what pyHanko takes) from an asn1crypto one, a
+    ``cryptography`` one or DER bytes."""
+    from cryptography import x509 as crypto_x509
+    from cryptography.hazmat.primitives import serialization
+
+    if isinstance(certificate, asn1_x509.Certificate):
+        return certificate
+    if isinstance(certificate, crypto_x509.Certificate):
+        certificate = certificate.public_bytes(serialization.Encoding.DER)
+    return asn1_x509.Certificate.load(bytes(certificate))
+
+
 def trusted_roots(paths: list[Path] | None = None) -> list[asn1_x509.Certificate]:
     """The certificates in ``paths`` (default: the setting), skipping unreadable files
     with a warning; a path that does not exist gives nothing."""
@@ -52,21 +65,24 @@ def trusted_roots(paths: list[Path] | None = None) -> list[asn1_x509.Certificate
 
 
 def validation_context(*, fetching: bool | None = None, for_signing: bool = False,
-                       roots: list[asn1_x509.Certificate] | None = None,
-                       other_certs: list[asn1_x509.Certificate] = ()) -> ValidationContext:
+                       roots: list[asn1_x509.Certificate] | None = None, dss=None) -> ValidationContext:
     """A pyHanko ``ValidationContext`` over the trusted roots.
 
     ``fetching`` (default ``SARABAN_SIGNING_FETCH_REVOCATION``) lets it fetch CRLs and
     OCSP answers from the URLs in the certificates. ``for_signing``: revocation is
     ``hard-fail`` — revocation data is only said to be embedded (B-LTA) when it was really
     obtained; validation uses ``soft-fail`` (no answer is not a failure, a "revoked"
-    answer is).
+    answer is). ``dss``: a document's security store (pyHanko ``DocumentSecurityStore``)
+    whose certificates, CRLs and OCSP answers the context also uses (ignored, with a log
+    line, when its content is not usable).
     """
     if fetching is None:
         fetching = settings.SARABAN_SIGNING_FETCH_REVOCATION
-    return ValidationContext(
-        trust_roots=trusted_roots() if roots is None else roots,
-        other_certs=list(other_certs),
-        allow_fetching=fetching,
-        revocation_mode="hard-fail" if for_signing else "soft-fail",
-    )
+    kwargs = {"trust_roots": trusted_roots() if roots is None else roots, "allow_fetching": fetching,
+              "revocation_mode": "hard-fail" if for_signing else "soft-fail"}
+    if dss is not None:
+        try:
+            return dss.as_validation_context(kwargs)
+        except Exception as exc:  # noqa: BLE001 — a broken DSS is as good as none
+            log.info("signing: DSS content not usable (%s: %s)", type(exc).__name__, exc)
+    return ValidationContext(**kwargs)

@@ -15,7 +15,7 @@ How (pyHanko 0.38):
   document security store (DSS, ISO 32000-2 §12.8.4.3) when there is one, so that a
   B-LT/B-LTA signature is checked with the revocation data embedded at signing time;
   revocation mode ``soft-fail`` (no answer is not a failure, a "revoked" answer is),
-  as :func:`saraban.signing.trust.validation_context` does for validation;
+  through :func:`saraban.signing.trust.validation_context`;
 - fetching (``fetching``, default ``SARABAN_SIGNING_FETCH_REVOCATION``): a signature is
   first checked offline; only when its certificate reaches a trusted root that way is
   it checked again with CRL/OCSP fetching allowed. The URLs fetched are thus only those
@@ -59,6 +59,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ocr.thai import to_thai_digits
+from saraban.signing.pades import LEVEL_B_B, LEVEL_B_LT, LEVEL_B_LTA, LEVEL_B_T
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,6 @@ ABSOLUTE_MAX_BYTES = 512 * 1024 * 1024
 #: Most signatures plus document timestamps checked in one file.
 MAX_SIGNATURES = 50
 
-LEVEL_B_B, LEVEL_B_T, LEVEL_B_LT, LEVEL_B_LTA = "B-B", "B-T", "B-LT", "B-LTA"
 
 #: ``changes`` values: nothing appended after signing; only changes the diff policy
 #: accepts (later signatures, timestamps, DSS, annotations such as the receive stamp);
@@ -321,16 +321,9 @@ class _Trust:
         return self._dss[key]
 
     def context(self, reader, *, fetching: bool):
-        from pyhanko_certvalidator import ValidationContext
+        from saraban.signing import trust
 
-        kwargs = {"trust_roots": self.roots, "allow_fetching": fetching, "revocation_mode": "soft-fail"}
-        dss = self.dss(reader)
-        if dss is not None:
-            try:
-                return dss.as_validation_context(kwargs)
-            except Exception as exc:  # noqa: BLE001
-                log.info("signing: DSS content not usable (%s: %s)", type(exc).__name__, exc)
-        return ValidationContext(**kwargs)
+        return trust.validation_context(fetching=fetching, roots=self.roots, dss=self.dss(reader))
 
 
 def _validate_twice(validate, embedded_sig, reader, trust: _Trust):

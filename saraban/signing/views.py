@@ -38,15 +38,11 @@ def letter_signing_context(user, letter) -> dict:
 
 
 def _home(request, *, error: DomainError | None = None, status: int = 200):
-    from saraban.signing.models import Signature
-
     context = {
         "pending": selectors.pending_for(request.user),
         "certificates": selectors.my_certificates(request.user),
         "usable": list(selectors.my_certificates(request.user, usable_only=True)),
-        "recent": [(s, LEVEL_TEXT.get(s.level, s.level)) for s in
-                   Signature.objects.filter(signer=request.user).select_related("letter", "outgoing")
-                   .order_by("-signed_at")[:20]],
+        "recent": [(s, LEVEL_TEXT.get(s.level, s.level)) for s in selectors.recent_signatures(request.user)],
         "error": error.message if error else "",
         "posted": request.POST if error else {},
     }

@@ -35,15 +35,13 @@ class Command(BaseCommand):
         authority, tsa, created = testca.ensure_authority(url=options["url"])
         self.stdout.write(("สร้าง" if created else "ใช้") + f" CA ทดสอบ: {authority.name} "
                           f"(บริการ {authority.base_url}) — ห้ามใช้ในระบบจริง")
-        for user in testca.signers(options["people"]):
-            if testca.has_certificate_from(user, authority):
-                self.stdout.write(f"   {user.username}: มีใบรับรองจาก CA นี้แล้ว")
-                continue
-            try:
-                issued = testca.issue_to(authority, user, password=options["password"])
-            except DomainError as exc:
-                raise CommandError(f"ออกใบรับรองให้ {user.username} ไม่ได้: {exc.message}") from exc
-            self.stdout.write(f"   {user.username}: ออกใบรับรอง {issued.certificate.subject_name} "
+        try:
+            results = testca.issue_missing(authority, password=options["password"], usernames=options["people"])
+        except DomainError as exc:
+            raise CommandError(f"ออกใบรับรองไม่ได้: {exc.message}") from exc
+        for user, issued in results:
+            self.stdout.write(f"   {user.username}: มีใบรับรองจาก CA นี้แล้ว" if issued is None else
+                              f"   {user.username}: ออกใบรับรอง {issued.certificate.subject_name} "
                               f"(รหัสผ่าน {options['password']!r}) {issued.p12_path}")
         if options["serve"]:
             parsed = urllib.parse.urlsplit(authority.base_url)
