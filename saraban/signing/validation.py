@@ -363,6 +363,24 @@ def _validate_timestamp(embedded_sig, context, skip_diff):
                                   skip_diff=skip_diff)
 
 
+def _check(report: _Checked, validate, embedded_sig, embedded, reader, trust: _Trust, *, problem: str):
+    """What signatures and document timestamps share: validate (:func:`_validate_twice`)
+    and fill ``changes*``, ``intact``, ``valid`` and ``revoked``; returns pyHanko's
+    status, or None after setting ``problem`` (Thai) when it could not be checked at
+    all — a malformed signature is broken, not a crash."""
+    try:
+        status, offline = _validate_twice(validate, embedded_sig, reader, trust)
+    except Exception as exc:  # noqa: BLE001
+        log.info("signing: %s not checkable (%s: %s)", report.field_name, type(exc).__name__, exc)
+        report.problem = report.why_not = problem
+        report.changes_text = "ตรวจไม่ได้"
+        return None
+    _describe_changes(report, offline, embedded_sig, embedded, has_dss=trust.dss(reader) is not None)
+    report.intact, report.valid = bool(status.intact), bool(status.valid)
+    report.revoked = bool(status.revoked)
+    return status
+
+
 def _check_signature(embedded_sig, embedded, reader, trust: _Trust, doc_timestamps) -> SignatureReport:
     report = SignatureReport(field_name=str(embedded_sig.field_name or ""))
     sig_object = embedded_sig.sig_object
@@ -372,15 +390,10 @@ def _check_signature(embedded_sig, embedded, reader, trust: _Trust, doc_timestam
         _describe_certificate(report, embedded_sig.signer_cert)
     except Exception as exc:  # noqa: BLE001
         log.info("signing: signer certificate not readable (%s)", exc)
-    try:
-        status, offline = _validate_twice(_validate_signature, embedded_sig, reader, trust)
-    except Exception as exc:  # noqa: BLE001 — a malformed signature is broken, not a crash
-        log.info("signing: signature %s not checkable (%s: %s)", report.field_name, type(exc).__name__, exc)
-        report.problem = report.why_not = "ตรวจลายมือชื่อนี้ไม่ได้ เพราะโครงสร้างข้อมูลลายมือชื่อเสีย"
-        report.changes_text = "ตรวจไม่ได้"
+    status = _check(report, _validate_signature, embedded_sig, embedded, reader, trust,
+                    problem="ตรวจลายมือชื่อนี้ไม่ได้ เพราะโครงสร้างข้อมูลลายมือชื่อเสีย")
+    if status is None:
         return report
-    _describe_changes(report, offline, embedded_sig, embedded, has_dss=trust.dss(reader) is not None)
-    report.intact, report.valid = bool(status.intact), bool(status.valid)
     report.signing_time = status.signer_reported_dt
     report.signing_time_text = thai_datetime(report.signing_time)
     ts = status.timestamp_validity
@@ -388,7 +401,6 @@ def _check_signature(embedded_sig, embedded, reader, trust: _Trust, doc_timestam
         report.timestamp_time = ts.timestamp
         report.timestamp_time_text = thai_datetime(ts.timestamp)
         report.timestamp_authority = _common_name(ts.signing_cert)
-    report.revoked = bool(status.revoked)
     report.trusted = bool(status.trusted) and (ts is None or bool(ts.trusted))
     report.why_not = _why_not_signature(report, status)
     report.revocation_data_embedded = _revinfo_for(status.signing_cert, trust.dss(reader))
@@ -398,19 +410,13 @@ def _check_signature(embedded_sig, embedded, reader, trust: _Trust, doc_timestam
 
 def _check_timestamp(embedded_sig, embedded, reader, trust: _Trust) -> TimestampReport:
     report = TimestampReport(field_name=str(embedded_sig.field_name or ""))
-    try:
-        status, offline = _validate_twice(_validate_timestamp, embedded_sig, reader, trust)
-    except Exception as exc:  # noqa: BLE001
-        log.info("signing: timestamp %s not checkable (%s: %s)", report.field_name, type(exc).__name__, exc)
-        report.problem = report.why_not = "ตรวจตราประทับเวลานี้ไม่ได้ เพราะโครงสร้างข้อมูลเสีย"
-        report.changes_text = "ตรวจไม่ได้"
+    status = _check(report, _validate_timestamp, embedded_sig, embedded, reader, trust,
+                    problem="ตรวจตราประทับเวลานี้ไม่ได้ เพราะโครงสร้างข้อมูลเสีย")
+    if status is None:
         return report
-    _describe_changes(report, offline, embedded_sig, embedded, has_dss=trust.dss(reader) is not None)
-    report.intact, report.valid = bool(status.intact), bool(status.valid)
     report.time = status.timestamp
     report.time_text = thai_datetime(status.timestamp)
     report.authority = _common_name(status.signing_cert)
-    report.revoked = bool(status.revoked)
     report.trusted = bool(status.trusted)
     if not (report.intact and report.valid):
         report.why_not = "ตราประทับเวลาเสีย: ข้อมูลที่ประทับเวลาไว้ถูกแก้ไข หรือลายมือชื่อของตราประทับเวลาไม่ถูกต้อง"
