@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 OS_PACKAGES=(tesseract-ocr tesseract-ocr-tha tesseract-ocr-eng fonts-thai-tlwg poppler-utils
              libraqm0 postgresql postgresql-contrib openjdk-17-jdk-headless maven unzip curl
-             softhsm2 libnss3-tools)
+             softhsm2 libnss3-tools libharfbuzz-subset0)
 
 missing=()
 for pkg in "${OS_PACKAGES[@]}"; do

@@ -19,8 +19,10 @@ Conventions of every function here:
   digit follows ``thai_digits`` except inside e-mail addresses and URLs.
 * All user text is HTML-escaped (Django templates with autoescape) and, in XLSX, stored
   as plain strings (never formulas); control characters are dropped.
-* WeasyPrint fetches nothing: every URL is refused. Fonts come from fontconfig:
-  "TH Sarabun New", "TH SarabunPSK", else TLWG Laksaman (the free clone of TH SarabunPSK).
+* WeasyPrint fetches nothing but the service's own font: every other URL is refused.
+  The text is set in :data:`saraban.documents.fonts.PRINT_FAMILY`, Laksaman (the free
+  clone of TH Sarabun) at TH Sarabun's size, given through ``@font-face`` so that no
+  fontconfig alias can replace it (:mod:`saraban.documents.fonts` says why).
   The PDF's Thai text layer is repaired after WeasyPrint (:mod:`saraban.documents.textlayer`),
   so copied or extracted text is right once ``ocr.thai.normalize``d (ำ comes out as ํา).
 * Unknown enum values (``direction``, ``document_type``, ``urgency``, ``secrecy``) and an
@@ -39,6 +41,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ocr.thai import format_thai_date, to_thai_digits
+from saraban.documents import fonts
 from saraban.documents.data import Book, DestructionList, OutgoingDocument, ReceiveSlip
 from saraban.documents.textlayer import repair_thai_to_unicode
 
@@ -194,12 +197,13 @@ def _engine():
 
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     from django.template import Context
+    from django.utils.safestring import mark_safe
     from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
 
+    context = {**context, "font_faces": mark_safe(fonts.font_face_css()), "font_family": fonts.PRINT_FAMILY}
     html = _engine().get_template(template).render(Context(context))
-    no_protocol = URLFetcher(allowed_protocols=())  # every URL refused: no network, no local files
-    pdf = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=no_protocol).write_pdf()
+    # the fetcher serves the service's own fonts and refuses every other URL
+    pdf = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fonts.font_fetcher()).write_pdf()
     return repair_thai_to_unicode(pdf)
 
 
