@@ -44,8 +44,9 @@ __all__ = [
 #: program's advance (relative to the advance; to 1 em for zero-width marks).
 WIDTH_TOLERANCE = 0.01
 #: Smallest share of the source's character trigrams a legible page gives back. Set from
-#: clean renders of every kind of PDF the service makes (lowest seen 0.80, most ≥ 0.90)
-#: against the forms of before issue 15, whose letters overlapped (0.06–0.25).
+#: clean renders of every kind of PDF the service makes (tests/documents/test_print.py:
+#: 0.78 the lowest, a stamped letter (form 3) with its stamp circle; most 0.85–0.97)
+#: against the forms of before issue 15, whose letters overlapped (0.00–0.09).
 LEGIBLE = 0.70
 #: Resolution pages are rendered at for reading, dots per inch.
 READ_DPI = 200
