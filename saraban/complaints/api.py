@@ -19,27 +19,34 @@ from rest_framework.views import APIView
 
 from saraban.complaints import reports, selectors, services
 from saraban.complaints.models import Category, Channel, Complaint, ComplaintNotice, ComplaintStep, Severity
+from saraban.core.api import LimitedCharField
 from saraban.core.errors import NotAllowed
 
 
+def _complainant(key: str) -> LimitedCharField:
+    kind, label = services.COMPLAINANT_LIMITS[key]
+    return LimitedCharField(kind, label=label, field=f"complainant.{key}", required=False, allow_blank=True)
+
+
 class ComplainantSerializer(serializers.Serializer):
-    name = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    national_id = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    name = _complainant("name")
+    national_id = _complainant("national_id")
+    address = _complainant("address")
+    phone = _complainant("phone")
+    email = _complainant("email")
 
 
 class ComplaintFileSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     complainant = ComplainantSerializer(required=False, default=dict)
-    subject = serializers.CharField(max_length=500)
-    description = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    subject = LimitedCharField("complaint_subject", label="เรื่องที่ร้องเรียน")
+    description = LimitedCharField("complaint_description", label="รายละเอียด", required=False, allow_blank=True,
+                                   default="")
     province = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
-    district = serializers.CharField(required=False, allow_blank=True, default="", max_length=128)
+    district = LimitedCharField("district", label="อำเภอ/เขต", required=False, allow_blank=True, default="")
     category = serializers.ChoiceField(choices=Category.choices)
     severity = serializers.ChoiceField(choices=Severity.choices)
-    accused = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    accused = LimitedCharField("party", label="ผู้ถูกร้องเรียน", required=False, allow_blank=True, default="")
     received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     letter_id = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1, max_value=2**31)
 
@@ -115,7 +122,7 @@ class ComplaintView(APIView):
 
 
 class ComplaintNoteSerializer(serializers.Serializer):
-    note = serializers.CharField(allow_blank=True, default="", max_length=20000)
+    note = LimitedCharField("complaint_note", label="บันทึก", allow_blank=True, default="")
 
 
 class ComplaintAnalyseSerializer(ComplaintNoteSerializer):
@@ -125,33 +132,36 @@ class ComplaintAnalyseSerializer(ComplaintNoteSerializer):
 
 class ComplaintForwardSerializer(serializers.Serializer):
     unit_code = serializers.CharField(required=False, allow_blank=True, default="", max_length=64)
-    outside_agency = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
-    instruction = serializers.CharField(allow_blank=True, default="", max_length=5000)
-    public_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    outside_agency = LimitedCharField("agency", label="หน่วยงานภายนอก", required=False, allow_blank=True, default="")
+    instruction = LimitedCharField("complaint_instruction", label="คำสั่งการ", allow_blank=True, default="")
+    public_note = LimitedCharField("public_note", label="ข้อความที่แสดงต่อสาธารณะ", required=False, allow_blank=True,
+                                   default="")
 
 
 class ComplaintNotifySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ComplaintNotice.Kind.choices)
-    text = serializers.CharField(max_length=10000)
-    public_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    text = LimitedCharField("complaint_message", label="ข้อความที่แจ้งผู้ร้อง")
+    public_note = LimitedCharField("public_note", label="ข้อความที่แสดงต่อสาธารณะ", required=False, allow_blank=True,
+                                   default="")
 
 
 class ComplaintReportSerializer(serializers.Serializer):
-    report_text = serializers.CharField(max_length=50000)
+    report_text = LimitedCharField("complaint_report", label="ผลการตรวจสอบข้อเท็จจริง")
 
 
 class ComplaintCheckSerializer(serializers.Serializer):
     complete = serializers.BooleanField()
-    note = serializers.CharField(allow_blank=True, default="", max_length=20000)
+    note = LimitedCharField("complaint_note", label="บันทึกการตรวจสอบรายงาน", allow_blank=True, default="")
 
 
 class ComplaintSummarySerializer(serializers.Serializer):
-    summary = serializers.CharField(max_length=20000)
+    summary = LimitedCharField("complaint_note", label="สรุปผล")
 
 
 class ComplaintCloseSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=5000)
-    public_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+    reason = LimitedCharField("complaint_instruction", label="เหตุที่ยุติเรื่อง")
+    public_note = LimitedCharField("public_note", label="ข้อความที่แสดงต่อสาธารณะ", required=False, allow_blank=True,
+                                   default="")
 
 
 class _Step(APIView):

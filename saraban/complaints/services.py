@@ -21,7 +21,9 @@ Who may act (see :mod:`saraban.complaints.selectors` for "working units"):
 Each function: keyword-only arguments, one transaction, one audit event with no personal
 data (codes, statuses, unit codes only). Errors: NotFound (no such complaint, or hidden
 from the actor), NotAllowed (seen but not the actor's step), Conflict (wrong status),
-InvalidInput (bad data), ServiceUnavailable (no usable personal-data key).
+InvalidInput (bad data; ``too_long`` for a text over its limit in
+``saraban.core.limits``, checked before anything is written), ServiceUnavailable (no
+usable personal-data key).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from saraban.complaints.models import (
     Status,
 )
 from ocr.thai import format_thai_date
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
@@ -56,6 +59,10 @@ log = logging.getLogger(__name__)
 
 ANTI_CORRUPTION_UNIT = "OPS-ACC"
 COMPLAINANT_FIELDS = ("name", "national_id", "address", "phone", "email")
+#: Each complainant field: its kind in ``saraban.core.limits`` and its Thai name.
+COMPLAINANT_LIMITS = {"name": ("party", "ชื่อผู้ร้อง"), "national_id": ("national_id", "เลขประจำตัวประชาชนของผู้ร้อง"),
+                      "address": ("address", "ที่อยู่ของผู้ร้อง"), "phone": ("phone", "โทรศัพท์ของผู้ร้อง"),
+                      "email": ("email", "อีเมลของผู้ร้อง")}
 Kind = ComplaintStep.Kind
 
 
@@ -84,7 +91,7 @@ def clean_province(value: str) -> str:
     from ocr.thai import normalize
     from pythainlp.corpus import provinces
 
-    text = normalize(value or "").strip()
+    text = normalize((value or "")[:200]).strip()  # no province name is near 200 characters
     for prefix in ("จังหวัด", "จ."):
         if text.startswith(prefix):
             text = text[len(prefix):].strip()
@@ -96,19 +103,21 @@ def clean_province(value: str) -> str:
         text = "กรุงเทพมหานคร"
     found = names.get(text) or abbr.get(text.rstrip("."))
     if not found:
-        raise InvalidInput(f"ไม่พบจังหวัด \"{value}\" กรุณาระบุชื่อจังหวัดให้ถูกต้อง", code="unknown_province")
+        raise InvalidInput(f"ไม่พบจังหวัด \"{value[:64]}\" กรุณาระบุชื่อจังหวัดให้ถูกต้อง", code="unknown_province")
     return found
 
 
 def clean_district(value: str) -> str:
-    """A district name without the "อำเภอ"/"อ."/"เขต" prefix."""
+    """A district name without the "อำเภอ"/"อ."/"เขต" prefix. Raises InvalidInput
+    ``too_long`` over 128 characters (``saraban.core.limits`` ``district``)."""
     from ocr.thai import normalize
 
-    text = " ".join(normalize(value or "").split())
+    text = limits.check_length("district", " ".join((value or "").split()), field="district", label="อำเภอ/เขต")
+    text = " ".join(normalize(text).split())
     for prefix in ("อำเภอ", "อ.", "เขต"):
         if text.startswith(prefix) and len(text) > len(prefix):
-            return text[len(prefix):].strip()[:128]
-    return text[:128]
+            return text[len(prefix):].strip()
+    return text
 
 
 def _valid_thai_id(digits: str) -> bool:
@@ -123,7 +132,9 @@ def _clean_complainant(data: dict | None) -> dict:
     unknown = set(data) - set(COMPLAINANT_FIELDS)
     if unknown:
         raise InvalidInput(f"ข้อมูลผู้ร้องมีช่องที่ไม่รู้จัก: {', '.join(sorted(unknown))}", code="unknown_field")
-    out = {k: " ".join(str(data.get(k) or "").split())[:500] for k in COMPLAINANT_FIELDS}
+    out = {k: " ".join(str(data.get(k) or "").split()) for k in COMPLAINANT_FIELDS}
+    for key, (kind, label) in COMPLAINANT_LIMITS.items():
+        limits.check_length(kind, out[key], field=f"complainant.{key}", label=label)
     if out["national_id"]:
         out["national_id"] = crypto.normalise_national_id(out["national_id"])
         if not _valid_thai_id(out["national_id"]):
@@ -135,6 +146,11 @@ def _clean_complainant(data: dict | None) -> dict:
         except ValidationError:
             raise InvalidInput("ที่อยู่ไปรษณีย์อิเล็กทรอนิกส์ของผู้ร้องไม่ถูกต้อง", code="invalid_email") from None
     return {k: v for k, v in out.items() if v}
+
+
+def _typed(value: str | None, kind: str, *, field: str, label: str) -> str:
+    """What a person typed, stripped; InvalidInput ``too_long`` over the limit of ``kind``."""
+    return limits.check_length(kind, (value or "").strip(), field=field, label=label)
 
 
 def _choice(value: str, choices, label: str, code: str) -> str:
@@ -235,7 +251,9 @@ def file_complaint(*, actor, channel: str, complainant: dict, subject: str, desc
     ``received_at`` (default now) plus the severity's hours. ``letter_id``: the
     registered letter or scan it arrived as (must be visible to the actor).
     Duplicate findings go to ``possible_duplicates`` (and the oldest to
-    ``duplicate_of``). Returns the complaint with status ``registered``.
+    ``duplicate_of``). Returns the complaint with status ``registered``. Limits
+    (``saraban.core.limits``): subject 500, description 20,000, accused 500,
+    complainant name and address 500 each.
     """
     crypto.check_key()
     desk = desk_unit_of(actor)
@@ -245,8 +263,11 @@ def file_complaint(*, actor, channel: str, complainant: dict, subject: str, desc
     subject = " ".join((subject or "").split())
     if not subject:
         raise InvalidInput("กรุณาระบุเรื่องที่ร้องเรียน", code="subject_required")
-    if len(subject) > 500:
-        raise InvalidInput("เรื่องยาวเกิน ๕๐๐ ตัวอักษร กรุณาย่อ และใส่รายละเอียดในช่องรายละเอียด", code="subject_too_long")
+    limits.check_length("complaint_subject", subject, field="subject", label="เรื่องที่ร้องเรียน",
+                        hint="กรุณาย่อ และใส่รายละเอียดในช่องรายละเอียด")
+    description = _typed(description, "complaint_description", field="description", label="รายละเอียด")
+    accused = limits.check_length("party", " ".join((accused or "").split()), field="accused",
+                                  label="ผู้ถูกร้องเรียน")
     person = _clean_complainant(complainant)
     province, district = clean_province(province), clean_district(district)
     now = timezone.now()
@@ -259,7 +280,6 @@ def file_complaint(*, actor, channel: str, complainant: dict, subject: str, desc
         from saraban.routing.selectors import viewer_for
 
         letter = get_letter(viewer_for(actor), letter_id)
-    accused = " ".join((accused or "").split())
     indexes = {
         "national_id_index": crypto.blind_index(person.get("national_id", "")),
         "contact_index": crypto.blind_index(
@@ -298,6 +318,7 @@ def analyse(*, actor, complaint_id: int, note: str, severity: str | None = None,
             category: str | None = None) -> Complaint:
     """Record the desk's analysis (registered → analysed); the severity (the deadline is
     recomputed from ``received_at``) and category may be corrected here."""
+    note = _typed(note, "complaint_note", field="note", label="ผลการวิเคราะห์")
     with transaction.atomic():
         complaint = _for_desk(actor, complaint_id, [Status.REGISTERED], "วิเคราะห์เรื่อง")
         changed = {}
@@ -318,6 +339,7 @@ def analyse(*, actor, complaint_id: int, note: str, severity: str | None = None,
 def propose_to_executive(*, actor, complaint_id: int, note: str) -> Complaint:
     """Propose the complaint to an executive (registered/analysed → proposed); from
     then on the agency's executives see it (without personal data)."""
+    note = _typed(note, "complaint_note", field="note", label="ข้อความเสนอผู้บริหาร")
     with transaction.atomic():
         complaint = _for_desk(actor, complaint_id, [Status.REGISTERED, Status.ANALYSED], "เสนอผู้บริหาร")
         complaint.status, complaint.proposed_at = Status.PROPOSED, timezone.now()
@@ -354,6 +376,9 @@ def forward(*, actor, complaint_id: int, unit_code: str | None = None, outside_a
     from saraban.routing.models import Unit
 
     unit_code, outside_agency = (unit_code or "").strip(), " ".join((outside_agency or "").split())
+    limits.check_length("agency", outside_agency, field="outside_agency", label="หน่วยงานภายนอก")
+    instruction = _typed(instruction, "complaint_instruction", field="instruction", label="คำสั่งการ")
+    public_note = _typed(public_note, "public_note", field="public_note", label="ข้อความที่แสดงต่อสาธารณะ")
     if bool(unit_code) == bool(outside_agency):
         raise InvalidInput("กรุณาเลือกหน่วยงานในกระทรวง หรือระบุหน่วยงานภายนอก อย่างใดอย่างหนึ่ง",
                            code="target_required")
@@ -372,7 +397,7 @@ def forward(*, actor, complaint_id: int, unit_code: str | None = None, outside_a
                 raise InvalidInput("เรื่องร้องเรียนการทุจริตต้องส่งศูนย์ปฏิบัติการต่อต้านการทุจริต (ศปท.) "
                                    "หรือหน่วยงานภายนอก เช่น สำนักงาน ป.ป.ท.", code="corruption_goes_to_acc")
         _check_public_note(complaint, public_note)
-        complaint.handling_unit, complaint.outside_agency = unit, outside_agency[:255]
+        complaint.handling_unit, complaint.outside_agency = unit, outside_agency
         complaint.status, complaint.forwarded_at = Status.FORWARDED, timezone.now()
         complaint.save()
         _step(complaint, Kind.FORWARDED, actor, note=instruction, unit=unit,
@@ -400,6 +425,8 @@ def notify_complainant(*, actor, complaint_id: int, kind: str, text: str, public
         raise InvalidInput("ประเภทการแจ้งต้องเป็น received หรือ result", code="invalid_kind")
     if not (text or "").strip():
         raise InvalidInput("กรุณาระบุข้อความที่จะแจ้งผู้ร้อง", code="text_required")
+    text = _typed(text, "complaint_message", field="text", label="ข้อความที่แจ้งผู้ร้อง")
+    public_note = _typed(public_note, "public_note", field="public_note", label="ข้อความที่แสดงต่อสาธารณะ")
     with transaction.atomic():
         if kind == ComplaintNotice.Kind.RECEIVED:
             complaint = _for_desk(actor, complaint_id, OPEN_STATUSES, "แจ้งผู้ร้อง")
@@ -468,6 +495,7 @@ def report_back(*, actor, complaint_id: int, report_text: str) -> Complaint:
     investigation → report received). For an outside agency the desk records its reply."""
     if not (report_text or "").strip():
         raise InvalidInput("กรุณาระบุผลการตรวจสอบข้อเท็จจริง", code="report_required")
+    report_text = _typed(report_text, "complaint_report", field="report_text", label="ผลการตรวจสอบข้อเท็จจริง")
     with transaction.atomic():
         complaint = selectors.get_complaint(actor, complaint_id, for_update=True)
         outside = complaint.handling_unit_id is None and complaint.outside_agency
@@ -486,6 +514,7 @@ def report_back(*, actor, complaint_id: int, report_text: str) -> Complaint:
 def check_report(*, actor, complaint_id: int, complete: bool, note: str) -> Complaint:
     """The desk checks the report: complete → checked; not complete → back to the
     handling unit ("asked again", under investigation)."""
+    note = _typed(note, "complaint_note", field="note", label="บันทึกการตรวจสอบรายงาน")
     with transaction.atomic():
         complaint = _for_desk(actor, complaint_id, [Status.REPORTED], "ตรวจสอบรายงาน")
         if complete:
@@ -507,6 +536,7 @@ def summarise(*, actor, complaint_id: int, summary: str) -> Complaint:
     """Summarise the result to the executive (checked → summarised)."""
     if not (summary or "").strip():
         raise InvalidInput("กรุณาระบุสรุปผล", code="summary_required")
+    summary = _typed(summary, "complaint_note", field="summary", label="สรุปผล")
     with transaction.atomic():
         complaint = _for_desk(actor, complaint_id, [Status.CHECKED], "สรุปผลเสนอผู้บริหาร")
         complaint.status, complaint.summarised_at = Status.SUMMARISED, timezone.now()
@@ -522,6 +552,8 @@ def close(*, actor, complaint_id: int, reason: str, public_note: str = "") -> Co
     ``reason`` is internal, ``public_note`` shown on the status page."""
     if not (reason or "").strip():
         raise InvalidInput("กรุณาระบุเหตุที่ยุติเรื่อง", code="reason_required")
+    reason = _typed(reason, "complaint_instruction", field="reason", label="เหตุที่ยุติเรื่อง")
+    public_note = _typed(public_note, "public_note", field="public_note", label="ข้อความที่แสดงต่อสาธารณะ")
     with transaction.atomic():
         complaint = _for_desk(actor, complaint_id, OPEN_STATUSES, "ยุติเรื่อง")
         _check_public_note(complaint, public_note)

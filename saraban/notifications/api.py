@@ -8,6 +8,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from saraban.core.api import LimitedCharField
 from saraban.notifications import selectors, services
 from saraban.notifications.models import (
     EmailChoice,
@@ -53,6 +54,7 @@ class WebhookSerializer(serializers.ModelSerializer):
     events = serializers.ListField(child=serializers.CharField(max_length=64), allow_empty=False,
                                    help_text="event names, e.g. route.received")
     created_by = serializers.CharField(source="created_by.username", default=None, read_only=True)
+    name = LimitedCharField("name", label="ชื่อ webhook")
 
     class Meta:
         model = Webhook

@@ -32,6 +32,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import SECRECY_RANK
 from saraban.core.errors import InvalidInput, NotFound
@@ -396,10 +397,12 @@ def _webhook(webhook_id, *, lock: bool = False) -> Webhook:
 
 
 def check_webhook(hook: Webhook) -> None:
-    """Raises InvalidInput unless ``hook`` has a name, an http(s) URL, a non-empty list of
-    known events and a 16–128 character secret; removes repeated events."""
+    """Raises InvalidInput unless ``hook`` has a name (up to 255 characters, else
+    ``too_long``), an http(s) URL, a non-empty list of known events and a 16–128
+    character secret; removes repeated events."""
     if not (hook.name or "").strip():
         raise InvalidInput("โปรดระบุชื่อ webhook", code="webhook_name_missing")
+    limits.check_length("name", hook.name, field="name", label="ชื่อ webhook")
     parsed = urlparse(hook.url or "")
     if parsed.scheme not in {"http", "https"} or not parsed.hostname or len(hook.url) > 500:
         raise InvalidInput("ที่อยู่ webhook ต้องขึ้นต้นด้วย http:// หรือ https://", code="webhook_url_invalid")

@@ -13,6 +13,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from saraban.core.api import LimitedCharField
 from saraban.core.audit import record_classified_access
 from saraban.core.classes import DocumentType, Secrecy, Urgency
 from saraban.core.errors import InvalidInput, NotAllowed
@@ -27,29 +28,42 @@ def plain_data(data) -> dict:
     return data.dict() if hasattr(data, "dict") else dict(data)
 
 
+def _text(name: str, **kwargs) -> LimitedCharField:
+    """A header text field of a letter with its limit (``services.FIELD_LIMITS``)."""
+    kind, label = services.FIELD_LIMITS[name]
+    return LimitedCharField(kind, label=label, required=False, allow_blank=True, **kwargs)
+
+
+def _lines(name: str, label: str) -> serializers.ListField:
+    """อ้างถึง / สิ่งที่ส่งมาด้วย: lines of ``list_item`` (how many: the service checks,
+    ``limits.MAX_ITEMS``, with its Thai message)."""
+    return serializers.ListField(child=LimitedCharField("list_item", label=label, field=name), required=False)
+
+
 class ReferenceSerializer(serializers.Serializer):
-    number = serializers.CharField(allow_blank=True)
+    number = LimitedCharField("list_item", label="อ้างถึง", field="references", allow_blank=True)
     date = serializers.DateField(allow_null=True, required=False)
 
 
 class LetterFieldsSerializer(serializers.Serializer):
-    """The header fields a clerk confirms (DOMAIN.md §1 names)."""
+    """The header fields a clerk confirms (DOMAIN.md §1 names); texts longer than their
+    limits (``saraban.core.limits``) are refused with ``too_long``."""
 
     document_type = serializers.ChoiceField(choices=DocumentType.choices, required=False, allow_blank=True)
-    document_number = serializers.CharField(required=False, allow_blank=True)
+    document_number = _text("document_number")
     document_date = serializers.CharField(required=False, allow_blank=True, allow_null=True,
                                           help_text="ISO (2019-10-31) or Thai (๓๑ ตุลาคม ๒๕๖๒)")
-    subject = serializers.CharField(required=False, allow_blank=True)
-    addressee = serializers.CharField(required=False, allow_blank=True)
-    sender = serializers.CharField(required=False, allow_blank=True)
-    issuing_office = serializers.CharField(required=False, allow_blank=True)
+    subject = _text("subject")
+    addressee = _text("addressee")
+    sender = _text("sender")
+    issuing_office = _text("issuing_office")
     references = ReferenceSerializer(many=True, required=False)
-    enclosures = serializers.ListField(child=serializers.CharField(), required=False)
-    signer_name = serializers.CharField(required=False, allow_blank=True)
-    signer_position = serializers.CharField(required=False, allow_blank=True)
+    enclosures = _lines("enclosures", "สิ่งที่ส่งมาด้วย")
+    signer_name = _text("signer_name")
+    signer_position = _text("signer_position")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False)
-    remarks = serializers.CharField(required=False, allow_blank=True)
+    remarks = _text("remarks")
 
 
 class RegisterWithoutFileSerializer(LetterFieldsSerializer):
@@ -239,7 +253,7 @@ class BookView(APIView):
 
 
 class ReservationSerializer(serializers.Serializer):
-    reserved_for = serializers.CharField()
+    reserved_for = LimitedCharField("subject", label="จองไว้สำหรับ")
     count = serializers.IntegerField(default=1)
     hours = serializers.FloatField(required=False)
 
@@ -256,7 +270,7 @@ class ReservationsView(APIView):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = LimitedCharField("reason", label="เหตุที่ยกเลิก")
 
 
 class CancelReservationView(APIView):
@@ -264,17 +278,17 @@ class CancelReservationView(APIView):
 
     @extend_schema(request=ReasonSerializer, responses=EntrySerializer)
     def post(self, request, entry_id: int):
-        entry = books.cancel(actor=request.user, entry_id=entry_id, reason=request.data.get("reason") or "")
+        entry = books.cancel(actor=request.user, entry_id=entry_id, reason=str(request.data.get("reason") or ""))
         return Response(EntrySerializer(entry).data)
 
 
 class CorrectionSerializer(serializers.Serializer):
-    reason = serializers.CharField()
-    document_number = serializers.CharField(required=False, allow_blank=True)
+    reason = LimitedCharField("reason", label="เหตุที่แก้ไข")
+    document_number = LimitedCharField("document_number", label="ที่", required=False, allow_blank=True)
     document_date = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    sender = serializers.CharField(required=False, allow_blank=True)
-    addressee = serializers.CharField(required=False, allow_blank=True)
-    subject = serializers.CharField(required=False)
+    sender = LimitedCharField("party", label="จาก", required=False, allow_blank=True)
+    addressee = LimitedCharField("party", label="ถึง", required=False, allow_blank=True)
+    subject = LimitedCharField("subject", label="เรื่อง", required=False)
 
 
 class CorrectEntryView(APIView):
@@ -332,9 +346,23 @@ class StampView(APIView):
 # --------------------------------------------------------------------------- outgoing letters
 
 
+def _draft_text(name: str, **kwargs) -> LimitedCharField:
+    """A text field of an outgoing draft with its limit (``outgoing.TEXT_LIMITS``)."""
+    kind, label = outgoing_services.TEXT_LIMITS[name]
+    return LimitedCharField(kind, label=label, **kwargs)
+
+
 class OutgoingSerializer(serializers.ModelSerializer):
     register = serializers.CharField(source="register.code", default=None)
     pdf = serializers.SerializerMethodField()
+    subject = _draft_text("subject")
+    addressee = _draft_text("addressee", required=False, allow_blank=True)
+    enclosures = _lines("enclosures", "สิ่งที่ส่งมาด้วย")
+    body = _draft_text("body", required=False, allow_blank=True)
+    signer_name = _draft_text("signer_name", required=False, allow_blank=True)
+    signer_position = _draft_text("signer_position", required=False, allow_blank=True)
+    owner_unit = _draft_text("owner_unit", required=False, allow_blank=True)
+    contact = _draft_text("contact", required=False, allow_blank=True)
 
     class Meta:
         model = OutgoingLetter
@@ -462,7 +490,8 @@ class ApproveListView(APIView):
 
     @extend_schema(request=inline_serializer("Approve", {
         "decisions": serializers.DictField(child=serializers.CharField()),
-        "committee": serializers.CharField(), "approval_reference": serializers.CharField()}),
+        "committee": LimitedCharField("committee", label="คณะกรรมการทำลายหนังสือ"),
+        "approval_reference": LimitedCharField("approval_reference", label="หนังสืออนุมัติ")}),
         responses={200: OpenApiResponse(description="the list")})
     def post(self, request, list_id: int):
         lst = retention.approve_list(actor=request.user, list_id=list_id,

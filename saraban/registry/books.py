@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from ocr import thai
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import Role
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -27,6 +28,9 @@ from saraban.registry.models import Register, RegisterCounter, RegisterEntry
 
 #: Columns of a book row a correction may change (DOMAIN.md §3: ที่, ลงวันที่, จาก, ถึง, เรื่อง).
 CORRECTABLE = ("document_number", "document_date", "sender", "addressee", "subject")
+#: The text columns of a correction: kind in ``saraban.core.limits`` and the book's Thai heading.
+CORRECTION_LIMITS = {"document_number": ("document_number", "ที่"), "sender": ("party", "จาก"),
+                     "addressee": ("party", "ถึง"), "subject": ("subject", "เรื่อง")}
 
 
 def _roles_at(user, unit_id: int) -> set[str]:
@@ -189,11 +193,16 @@ def correct_entry(*, actor, entry_id: int, fields: dict[str, Any], reason: str) 
     ``sender``, ``addressee``, ``subject``); the others are carried over. The letter
     (incoming or outgoing) takes the corrected values and is indexed again. Raises
     NotFound (no such row in a register the actor keeps), Conflict (not an issued row),
-    InvalidInput (no reason, nothing changed, a wrong date, an empty subject).
+    InvalidInput (no reason, nothing changed, a wrong date, an empty subject, a text
+    over its limit — ``too_long``, :data:`CORRECTION_LIMITS`, the reason as ``reason``).
     """
     from saraban.registry.services import clean_fields
 
     reason = " ".join((reason or "").split())
+    limits.check_length("reason", reason, field="reason", label="เหตุที่แก้ไข")
+    for name, (kind, label) in CORRECTION_LIMITS.items():
+        if fields.get(name) is not None:
+            limits.check_length(kind, " ".join(str(fields[name]).split()), field=name, label=label)
     if not reason:
         raise InvalidInput("กรุณาระบุเหตุที่แก้ไขรายการ", code="reason_required")
     unknown = set(fields) - set(CORRECTABLE)

@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.batch_sql import Computed, execute_together
 from saraban.core.errors import Conflict, InvalidInput, NotFound
@@ -141,10 +142,12 @@ def reserve_numbers(*, actor, register: Register, reserved_for: str, count: int 
     ``SARABAN_RESERVATION_HOURS``); it is then used by sending or registering a letter
     with it, or cancelled — by a person or by :func:`expire_reservations` — and stays in
     the book marked ยกเลิก, never reused (DOMAIN.md §3). The caller checks that
-    ``actor`` keeps the register. Raises InvalidInput (no purpose, count outside 1–50,
-    hours outside (0, 720]), Conflict (book closed). Returns the rows, lowest first.
+    ``actor`` keeps the register. Raises InvalidInput (no purpose, a purpose longer than
+    a subject — ``too_long``, ``saraban.core.limits`` — count outside 1–50, hours
+    outside (0, 720]), Conflict (book closed). Returns the rows, lowest first.
     """
     reserved_for = " ".join((reserved_for or "").split())
+    limits.check_length("subject", reserved_for, field="reserved_for", label="จองไว้สำหรับ")
     if not reserved_for:
         raise InvalidInput("กรุณาระบุว่าจองเลขไว้สำหรับหนังสือเรื่องใด", code="purpose_required")
     if not 1 <= count <= 50:
@@ -191,9 +194,10 @@ def cancel_reservation(*, actor, entry: RegisterEntry, reason: str) -> RegisterE
     """Cancel a reservation: its row stays in the book marked ยกเลิก with ``reason``.
 
     The caller checks that ``actor`` keeps the register. Raises InvalidInput (no
-    reason), Conflict (not a reservation any more).
+    reason, or one over its limit: ``too_long``), Conflict (not a reservation any more).
     """
     reason = " ".join((reason or "").split())
+    limits.check_length("reason", reason, field="reason", label="เหตุที่ยกเลิก")
     if not reason:
         raise InvalidInput("กรุณาระบุเหตุที่ยกเลิกเลขที่จอง", code="reason_required")
     with transaction.atomic():

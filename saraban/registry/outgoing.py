@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import DocumentType, Secrecy, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -30,6 +31,30 @@ log = logging.getLogger(__name__)
 #: Fields of a draft a person writes (DOMAIN.md §1 names).
 DRAFT_FIELDS = ("document_type", "is_circular", "subject", "addressee", "references", "enclosures", "body",
                 "signer_name", "signer_position", "owner_unit", "contact", "urgency", "secrecy")
+#: Each text field of a draft: its kind in ``saraban.core.limits`` and its Thai name (the form's label).
+TEXT_LIMITS = {
+    "subject": ("subject", "เรื่อง"),
+    "addressee": ("party", "เรียน/ถึง"),
+    "signer_name": ("person", "ผู้ลงนาม"),
+    "signer_position": ("position", "ตำแหน่งผู้ลงนาม"),
+    "owner_unit": ("party", "ส่วนราชการเจ้าของเรื่อง"),
+    "contact": ("contact", "โทร./โทรสาร/อีเมล"),
+    "body": ("body", "ข้อความ"),
+}
+LIST_LABELS = {"references": "อ้างถึง", "enclosures": "สิ่งที่ส่งมาด้วย"}
+
+
+def check_lengths(values: dict[str, Any]) -> None:
+    """Refuse a draft's texts over their limits (:data:`TEXT_LIMITS`, each อ้างถึง /
+    สิ่งที่ส่งมาด้วย line as ``list_item``, at most ``limits.MAX_ITEMS`` lines): raises
+    InvalidInput ``too_long`` / ``too_many_items`` naming the field in Thai. Fields not
+    in ``values`` are not looked at."""
+    for name, (kind, label) in TEXT_LIMITS.items():
+        if values.get(name) is not None:
+            limits.check_length(kind, values[name], field=name, label=label)
+    for name, label in LIST_LABELS.items():
+        if values.get(name) is not None:
+            limits.check_items("list_item", values[name], field=name, label=label)
 
 
 def _clean(raw: dict[str, Any], *, partial: bool) -> dict[str, Any]:
@@ -44,7 +69,9 @@ def _clean(raw: dict[str, Any], *, partial: bool) -> dict[str, Any]:
             items = raw[name] or []
             if isinstance(items, str):
                 items = items.splitlines()
+            limits.check_count(len(items), field=name, label=LIST_LABELS[name])
             out[name] = [" ".join(str(i).split()) for i in items if str(i).strip()]
+    check_lengths(out)
     if "is_circular" in raw:
         out["is_circular"] = raw["is_circular"] in (True, "true", "1", "on", 1)
     if raw.get("document_type") is not None or not partial:
@@ -69,7 +96,8 @@ def _clean(raw: dict[str, Any], *, partial: bool) -> dict[str, Any]:
 def draft_outgoing(*, actor, fields: dict[str, Any]) -> OutgoingLetter:
     """Start an outgoing letter at the actor's registry desk from ``fields``
     (``document_type`` one of external, internal, stamped, directive, announcement;
-    ``subject`` required). Raises InvalidInput, NotAllowed (no registry desk)."""
+    ``subject`` required; texts within their limits, :func:`check_lengths`). Raises
+    InvalidInput (``too_long`` among others), NotAllowed (no registry desk)."""
     from saraban.routing.selectors import registry_desk_of
 
     cleaned = _clean(fields, partial=False)
@@ -110,7 +138,8 @@ def get_outgoing(actor, outgoing_id: int) -> OutgoingLetter:
 
 
 def update_draft(*, actor, outgoing_id: int, fields: dict[str, Any]) -> OutgoingLetter:
-    """Change a draft's fields; a sent letter is corrected in the book instead
+    """Change a draft's fields (texts within their limits, :func:`check_lengths`:
+    InvalidInput ``too_long``); a sent letter is corrected in the book instead
     (Conflict ``already_sent``)."""
     cleaned = _clean(fields, partial=True)
     with transaction.atomic():
@@ -166,13 +195,15 @@ def send_outgoing(*, actor, outgoing_id: int, reservation_id: int | None = None)
     stored; when rendering fails the letter stays sent and numbered, the error is
     logged, and :func:`render_outgoing` lays it out again. Raises NotFound, Conflict
     (already sent, a reservation used/cancelled/expired, book closed), NotAllowed
-    (the actor does not keep the book).
+    (the actor does not keep the book), InvalidInput ``too_long`` (a draft saved
+    before the limits existed: corrected first, nothing numbered).
     """
     with transaction.atomic():
         outgoing = get_outgoing(actor, outgoing_id)
         outgoing = OutgoingLetter.objects.select_for_update().select_related("desk_unit__agency").get(pk=outgoing.pk)
         if outgoing.status != OutgoingLetter.Status.DRAFT:
             raise Conflict(f"หนังสือนี้ส่งแล้ว (ที่ {outgoing.document_number})", code="already_sent")
+        check_lengths({name: getattr(outgoing, name) for name in (*TEXT_LIMITS, *LIST_LABELS)})
         register = _register_of(outgoing)
         books.get_register(actor, register.code, keep=True)
         if reservation_id:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import Role
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -162,7 +163,8 @@ def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: s
     it until; every item must be decided. ``committee``: the members' names;
     ``approval_reference``: the approving authority's letter or order. Recorded by an
     executive (the head of the agency approves the committee's proposal). Raises
-    NotFound, NotAllowed, InvalidInput (an item undecided, no committee), Conflict
+    NotFound, NotAllowed, InvalidInput (an item undecided, no committee, a committee
+    or reference over its limit — ``too_long``, ``saraban.core.limits``), Conflict
     (already approved).
     """
     from saraban.routing.selectors import roles_of
@@ -171,6 +173,8 @@ def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: s
     if Role.EXECUTIVE not in roles_of(actor) or _makes_lists(actor, lst):
         raise NotAllowed("ผู้บริหารเท่านั้นบันทึกการอนุมัติของคณะกรรมการทำลายหนังสือได้", code="not_an_executive")
     committee, approval_reference = committee.strip(), approval_reference.strip()
+    limits.check_length("committee", committee, field="committee", label="คณะกรรมการทำลายหนังสือ")
+    limits.check_length("approval_reference", approval_reference, field="approval_reference", label="หนังสืออนุมัติ")
     if not committee or not approval_reference:
         raise InvalidInput("กรุณาระบุรายชื่อคณะกรรมการและหนังสืออนุมัติ", code="committee_required")
     with transaction.atomic():
@@ -188,8 +192,8 @@ def approve_list(*, actor, list_id: int, decisions: dict[int, Any], committee: s
             choice = str(choice).strip()
             if choice == DestructionItem.Decision.DESTROY:
                 item.decision, item.keep_until_year = DestructionItem.Decision.DESTROY, None
-            elif choice != DestructionItem.Decision.KEEP and not choice.isdigit():
-                raise InvalidInput(f"ผลการพิจารณา '{choice}' ไม่ถูกต้อง (ใช้ destroy, keep หรือปีที่ให้เก็บถึง)",
+            elif choice != DestructionItem.Decision.KEEP and not (choice.isdigit() and len(choice) <= 4):
+                raise InvalidInput(f"ผลการพิจารณา '{choice[:20]}' ไม่ถูกต้อง (ใช้ destroy, keep หรือปีที่ให้เก็บถึง)",
                                    code="invalid_decision", letter_id=item.letter_id)
             else:
                 until = int(choice) if choice.isdigit() else lst.year + 1

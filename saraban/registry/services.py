@@ -29,6 +29,7 @@ import ocr
 from ocr.preflight import preflight
 from ocr import thai
 from ocr.errors import InputError
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.batch_sql import execute_together, insert_statement, json_with, update_statement
 from saraban.core.models import AuditEvent
@@ -48,6 +49,17 @@ TEXT_FIELDS = ("document_number", "subject", "addressee", "sender", "issuing_off
                "signer_name", "signer_position", "remarks")
 FIELD_NAMES = TEXT_FIELDS + ("document_type", "document_date", "references", "enclosures", "urgency", "secrecy",
                               "due_at")
+#: Each header text field's kind in ``saraban.core.limits`` and its Thai name (the form's label).
+FIELD_LIMITS = {
+    "document_number": ("document_number", "ที่"),
+    "subject": ("subject", "เรื่อง"),
+    "addressee": ("party", "เรียน/ถึง"),
+    "sender": ("party", "จาก"),
+    "issuing_office": ("party", "ส่วนราชการ/ผู้ส่ง"),
+    "signer_name": ("person", "ผู้ลงนาม"),
+    "signer_position": ("position", "ตำแหน่งผู้ลงนาม"),
+    "remarks": ("remarks", "หมายเหตุ"),
+}
 
 _CHUNK = 1024 * 1024
 
@@ -244,8 +256,8 @@ def _suggestions_from(fields: dict[str, Any]) -> dict[str, Any]:
             out["document_date"] = dt.date.fromisoformat(fields["document_date"])
         except (TypeError, ValueError):
             pass
-    out["references"] = list(fields.get("references") or [])
-    out["enclosures"] = list(fields.get("enclosures") or [])
+    out["references"] = list(fields.get("references") or [])[:limits.MAX_ITEMS]
+    out["enclosures"] = list(fields.get("enclosures") or [])[:limits.MAX_ITEMS]
     out["urgency"] = fields.get("urgency") if fields.get("urgency") in Urgency.values else Urgency.NORMAL
     if fields.get("due_at"):
         try:
@@ -257,9 +269,9 @@ def _suggestions_from(fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fit(name: str, value: str) -> str:
-    """``value`` cut to the column's length (OCR can run a line on)."""
-    limit = Letter._meta.get_field(name).max_length
-    return value[:limit] if limit else value
+    """``value`` cut to the field's limit (``saraban.core.limits``): a reading is a
+    suggestion the clerk confirms, and OCR can run a line on."""
+    return value[:limits.limit_of(FIELD_LIMITS[name][0])]
 
 
 def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
@@ -274,16 +286,19 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
 
     Accepts DOMAIN.md §1 names; ``document_date`` as ISO (``2019-10-31``) or Thai
     (``๓๑ ต.ค. ๖๒``); urgency and secrecy as their English values. Unknown keys are
-    ignored. Raises InvalidInput naming the field and what is wrong, in Thai.
+    ignored. Text fields are made one line with single spaces and must fit their limit
+    (:data:`FIELD_LIMITS`, ``saraban.core.limits``): a subject up to 1,000 characters,
+    ที่ up to 100, each อ้างถึง / สิ่งที่ส่งมาด้วย line up to 500 and at most 100 lines.
+    Raises InvalidInput naming the field and what is wrong, in Thai (``too_long``,
+    ``too_many_items``, ``invalid_date`` …).
     """
     out: dict[str, Any] = {}
     for name in TEXT_FIELDS:
         if name in raw and raw[name] is not None:
-            out[name] = " ".join(thai.normalize(str(raw[name])).split())
-            limit = Letter._meta.get_field(name).max_length
-            if limit and len(out[name]) > limit:
-                raise InvalidInput(f"ช่อง {Letter._meta.get_field(name).verbose_name} ยาวเกิน {limit} ตัวอักษร",
-                                   code="too_long", field=name)
+            kind, label = FIELD_LIMITS[name]
+            # Checked before the (slower) Thai normalisation, which never lengthens a text.
+            text = limits.check_length(kind, " ".join(str(raw[name]).split()), field=name, label=label)
+            out[name] = " ".join(thai.normalize(text).split())
     if "document_type" in raw and raw["document_type"]:
         if raw["document_type"] not in DocumentType.values:
             raise InvalidInput(f"ประเภทหนังสือ '{raw['document_type']}' ไม่ถูกต้อง", code="invalid_document_type")
@@ -303,7 +318,8 @@ def clean_fields(raw: dict[str, Any]) -> dict[str, Any]:
         items = raw["enclosures"] or []
         if isinstance(items, str):
             items = [line for line in items.splitlines()]
-        out["enclosures"] = [" ".join(str(i).split()) for i in items if str(i).strip()]
+        out["enclosures"] = limits.check_items("list_item", [" ".join(str(i).split()) for i in items if str(i).strip()],
+                                               field="enclosures", label="สิ่งที่ส่งมาด้วย")
     return out
 
 
@@ -354,14 +370,18 @@ def _clean_references(value: Any) -> list[dict[str, Any]]:
     items = value or []
     if isinstance(items, str):
         items = [line for line in items.splitlines() if line.strip()]
+    limits.check_count(len(items), field="references", label="อ้างถึง")
     out = []
-    for item in items:
+    for n, item in enumerate(items, start=1):
         if isinstance(item, str):
+            limits.check_length("list_item", " ".join(item.split()), field="references",
+                                label=f"อ้างถึง รายการที่ {limits.number_text(n)}")
             dated = re.match(r"^(.*?)\s*(?:ลงวันที่|ลว\.)\s*(.+)$", item)
             item = {"number": dated.group(1), "date": dated.group(2)} if dated else {"number": item, "date": None}
         if not isinstance(item, dict):
             raise InvalidInput("อ้างถึงต้องเป็นรายการเลขที่หนังสือและวันที่", code="invalid_references")
         number = " ".join(str(item.get("number") or "").split())
+        limits.check_length("list_item", number, field="references", label=f"อ้างถึง รายการที่ {limits.number_text(n)}")
         date = _clean_date(item.get("date")) if item.get("date") else None
         if number or date:
             out.append({"number": number, "date": date.isoformat() if date else None})
@@ -440,6 +460,8 @@ def _register(*, actor, letter: Letter, action: str, before: dict[str, Any], reg
     """
     if not letter.subject.strip():
         raise InvalidInput("กรุณากรอกเรื่อง (subject) ก่อนยืนยันลงทะเบียน", code="subject_required")
+    for name, (kind, label) in FIELD_LIMITS.items():  # also what a draft held before limits existed
+        limits.check_length(kind, getattr(letter, name), field=name, label=label)
     letter.document_number_canonical = thai.canonical_number(letter.document_number)
     register = register_for(actor=actor, desk=letter.desk_unit, secrecy=letter.secrecy, code=register_code)
     letter.desk_unit = register.desk_unit
@@ -677,8 +699,10 @@ def ensure_secret_register(*, desk) -> Register:
 
 def discard_draft(*, actor, letter_id: int, reason: str) -> None:
     """Remove a draft that will not be registered (a duplicate, an unreadable scan),
-    with its files. Registered letters are never discarded: raises Conflict.
-    The audit event keeps the file's checksum and the reason."""
+    with its files. Registered letters are never discarded: raises Conflict; a
+    ``reason`` over its limit (``saraban.core.limits`` ``reason``): InvalidInput
+    ``too_long``. The audit event keeps the file's checksum and the reason."""
+    limits.check_length("reason", reason, field="reason", label="เหตุที่ลบร่าง")
     with transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter_id)
         if letter.status != Letter.Status.DRAFT:

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from saraban.core.api import LimitedCharField
 from saraban.core.audit import record_classified_access
 from saraban.registry.selectors import get_letter
 from saraban.routing import selectors, services
@@ -56,26 +57,26 @@ class RouteRequestSerializer(serializers.Serializer):
     users = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31), required=False,
                                   default=list,
                                   help_text="people by id (required for classified letters)")
-    instruction = serializers.CharField(required=False, allow_blank=True, default="")
+    instruction = LimitedCharField("instruction", label="คำสั่งการ", required=False, allow_blank=True, default="")
     purpose = serializers.ChoiceField(choices=Route.Purpose.choices, default=Route.Purpose.ACTION,
                                       help_text="action (เพื่อดำเนินการ) or information (เพื่อทราบ, circulation)")
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text="why the letter is returned (Thai)")
+    reason = LimitedCharField("reason", label="เหตุที่ส่งคืน", help_text="why the letter is returned (Thai)")
 
 
 class ActionTakenSerializer(serializers.Serializer):
-    action_taken = serializers.CharField(help_text="the action taken (การปฏิบัติ)")
+    action_taken = LimitedCharField("instruction", label="การปฏิบัติ", help_text="the action taken (การปฏิบัติ)")
 
 
 class ForwardSerializer(serializers.Serializer):
-    agency = serializers.CharField(max_length=255, help_text="the outside agency")
-    instruction = serializers.CharField(required=False, allow_blank=True, default="")
+    agency = LimitedCharField("agency", label="หน่วยงานภายนอก", help_text="the outside agency")
+    instruction = LimitedCharField("instruction", label="คำสั่งการ", required=False, allow_blank=True, default="")
 
 
 class ProposeSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = LimitedCharField("instruction", label="ข้อความเสนอ", required=False, allow_blank=True, default="")
     position = serializers.CharField(required=False, allow_null=True, default=None,
                                      help_text="a post code; default the next post of the line")
     unit = serializers.CharField(required=False, allow_null=True, default=None,
@@ -84,7 +85,7 @@ class ProposeSerializer(serializers.Serializer):
 
 class EndorseSerializer(serializers.Serializer):
     choice = serializers.ChoiceField(choices=Endorsement.Choice.choices)
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = LimitedCharField("instruction", label="ข้อความเกษียน", required=False, allow_blank=True, default="")
     units = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     users = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**31), required=False,
                                   default=list, help_text="people by id (for a classified letter, the only way)")
@@ -121,7 +122,8 @@ class ActingSerializer(serializers.Serializer):
     user = serializers.IntegerField(min_value=1)
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    order_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    order_reference = LimitedCharField("order_reference", label="คำสั่งที่", required=False, allow_blank=True,
+                                       default="")
 
 
 class DelegationSerializer(serializers.Serializer):
@@ -130,7 +132,8 @@ class DelegationSerializer(serializers.Serializer):
     powers = serializers.ListField(child=serializers.ChoiceField(choices=Endorsement.Choice.choices))
     starts_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     ends_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    order_reference = serializers.CharField(required=False, allow_blank=True, default="")
+    order_reference = LimitedCharField("order_reference", label="คำสั่งมอบอำนาจที่", required=False,
+                                       allow_blank=True, default="")
 
 
 class SuggestionSerializer(serializers.Serializer):

@@ -25,6 +25,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import Role, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -136,7 +137,8 @@ def load_holidays(path: Path | str = HOLIDAYS_FILE) -> int:
     File shape: ``{"note": ..., "holidays": [{"date": "2026-01-01", "name": "...",
     "kind": "public"|"special"}]}`` (CE dates). Days already on the calendar get the
     file's name and kind; days not in the file are left alone (an administrator's
-    special holidays stay). Raises InvalidInput for a malformed entry.
+    special holidays stay). Raises InvalidInput for a malformed entry, or a name over 255
+    characters (``too_long``).
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     created = 0
@@ -149,6 +151,7 @@ def load_holidays(path: Path | str = HOLIDAYS_FILE) -> int:
                     raise ValueError
             except (KeyError, ValueError, AttributeError):
                 raise InvalidInput(f"รายการวันหยุดไม่ถูกต้อง: {item!r}", code="bad_holiday") from None
+            limits.check_length("name", item["name"].strip(), field="name", label=f"ชื่อวันหยุด {item['date']}")
             _, was_created = Holiday.objects.update_or_create(date=day, defaults={"name": item["name"].strip(),
                                                                                   "kind": kind})
             created += was_created
@@ -167,11 +170,11 @@ def add_holiday(*, actor, day: dt.date, name: str, kind: str = Holiday.Kind.SPEC
     """An administrator adds a day to the holiday calendar (e.g. a special holiday by
     cabinet resolution). Deadlines computed afterwards skip it.
 
-    Raises NotAllowed (not an administrator), InvalidInput (no name, unknown kind),
-    Conflict (the date is already a holiday).
+    Raises NotAllowed (not an administrator), InvalidInput (no name, a name over 255
+    characters — ``too_long`` — unknown kind), Conflict (the date is already a holiday).
     """
     _require_administrator(actor)
-    name = (name or "").strip()
+    name = limits.check_length("name", (name or "").strip(), field="name", label="ชื่อวันหยุด")
     if not name:
         raise InvalidInput("กรุณาระบุชื่อวันหยุด", code="holiday_name_required")
     if kind not in Holiday.Kind.values:

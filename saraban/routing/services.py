@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import Role
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -25,14 +26,24 @@ from saraban.routing.selectors import (active_acting, active_delegation, chain_f
 from saraban.search.services import enqueue_index
 
 ORGANISATION_FILE = Path(__file__).resolve().parent / "data" / "organisation.json"
+#: The longest text routing writes into a book's การปฏิบัติ column when it builds one
+#: itself (what people type is refused over its limit instead: ``saraban.core.limits``).
 REASON_LIMIT = 2000
 #: Roles that act on a unit's letters (an archive reader or administrator membership does not).
 WORKING_ROLES = (Role.REGISTRY_CLERK, Role.UNIT_STAFF, Role.UNIT_HEAD, Role.EXECUTIVE, Role.SECRET_REGISTRAR)
 
 
-def _one_line(text: str | None, limit: int = REASON_LIMIT) -> str:
-    """What a person typed, on one line with single spaces, cut at ``limit``; None → ""."""
-    return " ".join((text or "").split())[:limit]
+def _one_line(text: str | None, kind: str, *, field: str, label: str) -> str:
+    """What a person typed, on one line with single spaces; None → "". Raises
+    InvalidInput ``too_long`` when it is longer than the limit of ``kind``
+    (``saraban.core.limits``)."""
+    return limits.check_length(kind, " ".join((text or "").split()), field=field, label=label)
+
+
+def _typed(text: str | None, kind: str, *, field: str, label: str) -> str:
+    """What a person typed, stripped (line breaks kept); None → "". Raises InvalidInput
+    ``too_long`` when it is longer than the limit of ``kind`` (``saraban.core.limits``)."""
+    return limits.check_length(kind, (text or "").strip(), field=field, label=label)
 
 
 def _notify(event: str, recipients, *, letter: Letter, title: str, body: str = "") -> None:
@@ -115,9 +126,11 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
     ด่วนภายใน time when earlier (:mod:`saraban.routing.deadlines`).
 
     Raises NotFound (letter hidden or missing), InvalidInput (no target, unknown unit,
-    classified letter to a unit, person not cleared, unknown purpose), Conflict (still
+    classified letter to a unit, person not cleared, unknown purpose, an instruction
+    over 2,000 characters — ``too_long``, ``saraban.core.limits``), Conflict (still
     a draft), NotAllowed (the actor holds neither the desk nor a hop of the letter).
     """
+    instruction = _typed(instruction, "instruction", field="instruction", label="คำสั่งการ")
     if not unit_codes and not user_ids:
         raise InvalidInput("กรุณาเลือกหน่วยงานหรือบุคคลที่จะส่งหนังสือถึง", code="no_route_target")
     if purpose not in Route.Purpose.values:
@@ -128,7 +141,6 @@ def route_letter(*, actor, letter_id: int, unit_codes: list[str] = (), user_ids:
         units, people = units_by_code(list(dict.fromkeys(unit_codes))), _people(user_ids)
         _check_targets(letter, units, people)
         now = timezone.now()
-        instruction = instruction.strip()[:REASON_LIMIT]
         routes = _send_hops(letter, actor=actor, from_unit=from_unit, parent=parent, units=units, people=people,
                             instruction=instruction, purpose=purpose, now=now,
                             body=f"จาก {from_unit or actor.display_name}"
@@ -271,10 +283,11 @@ def return_route(*, actor, route_id: int, reason: str) -> Route:
     """The receiving unit returns a misrouted letter to whoever sent it, with a reason
     (DOMAIN.md §4). The sender is told, and routes it again.
 
-    Raises InvalidInput (no reason), NotFound (no such hop for the actor), Conflict
-    (the hop is already done or returned, or the unit has passed the letter on).
+    Raises InvalidInput (no reason, or one over 1,000 characters: ``too_long``), NotFound
+    (no such hop for the actor), Conflict (the hop is already done or returned, or the
+    unit has passed the letter on).
     """
-    reason = _one_line(reason)
+    reason = _one_line(reason, "reason", field="reason", label="เหตุที่ส่งคืน")
     if not reason:
         raise InvalidInput("กรุณาระบุเหตุที่ส่งคืน เช่น ไม่ใช่เรื่องในหน้าที่ของหน่วยงาน", code="no_reason")
     with transaction.atomic():
@@ -302,9 +315,11 @@ def forward_outside(*, actor, letter_id: int, agency: str, instruction: str = ""
     ministry's mission; DOMAIN.md §4–5). The hop is done when sent; the reply, if any,
     comes back as a new letter.
 
-    Raises InvalidInput (no agency named), NotFound, Conflict (draft), NotAllowed.
+    Raises InvalidInput (no agency named; an agency name over 255 characters or an
+    instruction over 2,000: ``too_long``), NotFound, Conflict (draft), NotAllowed.
     """
-    agency = _one_line(agency, 255)
+    agency = _one_line(agency, "agency", field="agency", label="หน่วยงานภายนอก")
+    instruction = _typed(instruction, "instruction", field="instruction", label="คำสั่งการ")
     if not agency:
         raise InvalidInput("กรุณาระบุหน่วยงานภายนอกที่ส่งต่อ", code="no_agency")
     with transaction.atomic():
@@ -312,7 +327,7 @@ def forward_outside(*, actor, letter_id: int, agency: str, instruction: str = ""
         from_unit, parent = _sender_unit(actor, letter)
         now = timezone.now()
         route = Route.objects.create(letter=letter, kind=Route.Kind.FORWARD_OUTSIDE, from_unit=from_unit,
-                                     outside_agency=agency, instruction=instruction.strip()[:REASON_LIMIT],
+                                     outside_agency=agency, instruction=instruction,
                                      sent_by=actor, parent=parent, status=Route.Status.DONE, done_at=now,
                                      done_by=actor, action_taken=f"ส่งต่อ {agency}")
         if parent is not None and parent.is_open:
@@ -338,9 +353,10 @@ def complete_route(*, actor, route_id: int, action_taken: str) -> Route:
     when nothing else for action is open under them; when no hop for action is left
     open at all, the letter is closed with the actions taken (see :func:`close_letter`).
 
-    Raises InvalidInput (nothing said), NotFound, Conflict (not open).
+    Raises InvalidInput (nothing said, or over 2,000 characters: ``too_long``), NotFound,
+    Conflict (not open).
     """
-    action_taken = _one_line(action_taken)
+    action_taken = _one_line(action_taken, "instruction", field="action_taken", label="การปฏิบัติ")
     if not action_taken:
         raise InvalidInput("กรุณาระบุการปฏิบัติ เช่น ดำเนินการแล้ว ตอบหนังสือที่ ...", code="no_action")
     with transaction.atomic():
@@ -395,10 +411,10 @@ def close_letter(*, actor, letter_id: int, action_taken: str) -> Letter:
     """The registering desk closes a letter with the action taken (เสร็จสิ้น); the
     incoming register's การปฏิบัติ column fills from it (DOMAIN.md §3).
 
-    Raises InvalidInput (nothing said), NotFound, NotAllowed (not the desk's clerk),
-    Conflict (draft, or already closed).
+    Raises InvalidInput (nothing said, or over 2,000 characters: ``too_long``), NotFound,
+    NotAllowed (not the desk's clerk), Conflict (draft, or already closed).
     """
-    action_taken = _one_line(action_taken)
+    action_taken = _one_line(action_taken, "instruction", field="action_taken", label="การปฏิบัติ")
     if not action_taken:
         raise InvalidInput("กรุณาระบุการปฏิบัติ", code="no_action")
     with transaction.atomic():
@@ -423,9 +439,10 @@ def propose_letter(*, actor, letter_id: int, note: str = "", position_code: str 
     proposed to them (DOMAIN.md §2).
 
     Raises InvalidInput (unknown post or unit, a line with no post above the actor, an
-    empty post, a person not cleared for a classified letter), NotFound, Conflict,
-    NotAllowed.
+    empty post, a person not cleared for a classified letter, a note over 2,000
+    characters — ``too_long``), NotFound, Conflict, NotAllowed.
     """
+    note = _typed(note, "instruction", field="note", label="ข้อความเสนอ")
     with transaction.atomic():
         letter = _locked_letter(actor, letter_id)
         from_unit, parent = _sender_unit(actor, letter)
@@ -464,7 +481,7 @@ def _propose_to(actor, letter: Letter, position: Position, *, from_unit, parent,
     _check_targets(letter, [], [person])
     now = timezone.now()
     route = Route.objects.create(letter=letter, kind=Route.Kind.PROPOSE, from_unit=from_unit, to_user=person,
-                                 position=position, instruction=note.strip()[:REASON_LIMIT], sent_by=actor,
+                                 position=position, instruction=note.strip(), sent_by=actor,
                                  parent=parent, due_at=_due(letter, now))
     if parent is not None and parent.is_open and parent.kind == Route.Kind.SEND:
         _mark_acknowledged(parent, actor, now)
@@ -495,15 +512,15 @@ def endorse(*, actor, route_id: int, choice: str, text: str = "", unit_codes: li
 
     Raises NotFound (no such proposal for the actor), NotAllowed (the actor neither
     holds nor acts for the post, or no delegation covers the choice), InvalidInput
-    (unknown choice or unit, มอบ without units, no next post), Conflict (already
-    endorsed).
+    (unknown choice or unit, มอบ without units, no next post, a text over 2,000
+    characters — ``too_long``, ``saraban.core.limits``), Conflict (already endorsed).
     """
     from saraban.core.models import User
     from saraban.registry.selectors import visible_letters
 
     if choice not in Endorsement.Choice.values:
         raise InvalidInput("ข้อสั่งการไม่ถูกต้อง", code="invalid_choice")
-    text = (text or "").strip()[:REASON_LIMIT]
+    text = _typed(text, "instruction", field="text", label="ข้อความเกษียน")
     units, people = units_by_code(list(dict.fromkeys(unit_codes))), _people(user_ids)
     if choice == Endorsement.Choice.ASSIGN and not units and not people:
         raise InvalidInput("ข้อสั่งการ “มอบ … ดำเนินการ” ต้องระบุหน่วยงานหรือบุคคลที่มอบ", code="no_units")
@@ -601,12 +618,14 @@ def assign_acting(*, actor, position_code: str, user_id: int, starts_at=None, en
                   order_reference: str = "") -> ActingAssignment:
     """Appoint ``user_id`` to act for a post (รักษาราชการแทน) from ``starts_at`` (now)
     until ``ends_at`` (open). Administrators only. Raises NotAllowed, InvalidInput
-    (unknown post or person, end before start)."""
+    (unknown post or person, end before start, an order reference over 255 characters:
+    ``too_long``)."""
     from saraban.core.models import User
     from saraban.routing.selectors import roles_of
 
     if Role.ADMINISTRATOR not in roles_of(actor):
         raise NotAllowed("เฉพาะผู้ดูแลระบบจึงบันทึกคำสั่งรักษาราชการแทนได้", code="not_admin")
+    order_reference = _one_line(order_reference, "order_reference", field="order_reference", label="คำสั่งที่")
     position = Position.objects.filter(code=position_code).first()
     user = User.objects.filter(pk=user_id).first()
     if position is None or user is None:
@@ -626,11 +645,14 @@ def assign_acting(*, actor, position_code: str, user_id: int, starts_at=None, en
 def delegate(*, actor, from_position: str, to_position: str, powers: list[str], starts_at=None, ends_at=None,
              order_reference: str = "") -> Delegation:
     """Record a delegation of authority (มอบอำนาจ) of ``powers`` (endorsement choices)
-    from one post to another. Administrators only. Raises NotAllowed, InvalidInput."""
+    from one post to another. Administrators only. Raises NotAllowed, InvalidInput
+    (unknown post, bad powers, an order reference over 255 characters: ``too_long``)."""
     from saraban.routing.selectors import roles_of
 
     if Role.ADMINISTRATOR not in roles_of(actor):
         raise NotAllowed("เฉพาะผู้ดูแลระบบจึงบันทึกคำสั่งมอบอำนาจได้", code="not_admin")
+    order_reference = _one_line(order_reference, "order_reference", field="order_reference",
+                                label="คำสั่งมอบอำนาจที่")
     posts = {p.code: p for p in Position.objects.filter(code__in=[from_position, to_position])}
     if from_position not in posts or to_position not in posts:
         raise InvalidInput("ไม่พบตำแหน่งที่ระบุ", code="unknown_position")

@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from saraban.core.api import LimitedCharField
 from saraban.core.errors import NotFound
 from saraban.signing import selectors, services
 from saraban.signing.models import Signature, SigningCertificate
@@ -32,21 +33,21 @@ class CertificateSerializer(serializers.ModelSerializer):
 class ImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="ไฟล์ใบรับรอง .p12/.pfx")
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256)
-    label = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    label = LimitedCharField("name", label="ชื่อเรียกใบรับรอง", required=False, allow_blank=True, default="")
 
 
 class TokenSerializer(serializers.Serializer):
-    token_label = serializers.CharField(max_length=64)
-    key_label = serializers.CharField(max_length=64)
+    token_label = LimitedCharField("token_label", label="ชื่อโทเคน")
+    key_label = LimitedCharField("token_label", label="ชื่อกุญแจ")
     pin = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
-    label = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+    label = LimitedCharField("name", label="ชื่อเรียกใบรับรอง", required=False, allow_blank=True, default="")
 
 
 class SignSerializer(serializers.Serializer):
     certificate_id = serializers.IntegerField(min_value=1, max_value=2**31)
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=256,
                                      help_text="รหัสผ่านของใบรับรอง หรือ PIN ของโทเคน (ถามทุกครั้งที่ลงนาม)")
-    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+    reason = LimitedCharField("signing_reason", label="เหตุผลการลงนาม", required=False, allow_blank=True, default="")
 
 
 class SignLetterSerializer(SignSerializer):

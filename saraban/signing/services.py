@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.classes import Role, Secrecy
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -61,6 +62,12 @@ class Client:
         meta = request.META
         return cls(via=via, address=(meta.get("REMOTE_ADDR") or "")[:64],
                    user_agent=(meta.get("HTTP_USER_AGENT") or "")[:255])
+
+
+def _typed(value: str | None, kind: str, *, field: str, label: str) -> str:
+    """What a person typed, stripped; InvalidInput ``too_long`` over the limit of
+    ``kind`` (``saraban.core.limits``)."""
+    return limits.check_length(kind, (value or "").strip(), field=field, label=label)
 
 
 def _refuse_classified(secrecy: str) -> None:
@@ -98,9 +105,10 @@ def import_pkcs12(*, actor, data: bytes, password: str, label: str = "") -> Sign
 
     The key is stored sealed (see :mod:`saraban.signing.keys`); the password is not
     stored and is asked again at each signature. Raises InvalidInput (not PKCS#12, wrong
-    password, no key, expired), Conflict (already imported), ServiceUnavailable (no
-    service key outside DEBUG).
+    password, no key, expired, a label over 255 characters — ``too_long``), Conflict
+    (already imported), ServiceUnavailable (no service key outside DEBUG).
     """
+    label = _typed(label, "name", field="label", label="ชื่อเรียกใบรับรอง")
     if len(data) > 1024 * 1024:
         raise InvalidInput("ไฟล์ใบรับรองใหญ่เกินไป (ไม่เกิน 1 MB)", code="pkcs12_too_large")
     facts, sealed = keys.seal_pkcs12(data, password)
@@ -112,9 +120,13 @@ def register_token_key(*, actor, token_label: str, key_label: str, pin: str, lab
     """Register the actor's key on a PKCS#11 token or HSM (module
     ``SARABAN_PKCS11_MODULE``; a person never names a library to load). The certificate
     is read from the token next to the key; the PIN is used for that and not stored.
-    Raises InvalidInput / NotAllowed / ServiceUnavailable from the token."""
+    Raises InvalidInput / NotAllowed / ServiceUnavailable from the token; InvalidInput
+    ``too_long`` for a label over its limit (token and key labels 64, the name 255)."""
     from saraban.signing import tokens
 
+    label = _typed(label, "name", field="label", label="ชื่อเรียกใบรับรอง")
+    _typed(token_label, "token_label", field="token_label", label="ชื่อโทเคน")
+    _typed(key_label, "token_label", field="key_label", label="ชื่อกุญแจ")
     module = settings.SARABAN_PKCS11_MODULE
     if not token_label.strip() or not key_label.strip():
         raise InvalidInput("กรุณาระบุชื่อโทเคนและชื่อกุญแจ", code="token_fields_required")
@@ -271,20 +283,22 @@ def sign_letter(*, actor, letter_id: int, endorsement_id: int, certificate_id: i
     Raises NotFound (letter not visible, endorsement not the actor's on this letter,
     certificate not the actor's), NotAllowed (``classified_letter``, ``wrong_secret``,
     ``certificate_locked``, ``certificate_expired``), Conflict (already signed, no
-    registered PDF), InvalidInput (broken PDF), ServiceUnavailable (TSA, token).
+    registered PDF), InvalidInput (broken PDF; a reason over 300 characters —
+    ``too_long``, it is printed in the signature box), ServiceUnavailable (TSA, token).
     """
     from saraban.registry.models import Letter, LetterFile
     from saraban.registry.selectors import get_letter
     from saraban.routing.models import Endorsement
     from saraban.routing.selectors import viewer_for
 
+    typed_reason = _typed(reason, "signing_reason", field="reason", label="เหตุผลการลงนาม")
     letter = get_letter(viewer_for(actor), letter_id)
     _refuse_classified(letter.secrecy)
     endorsement = Endorsement.objects.filter(pk=endorsement_id, letter=letter, endorsed_by=actor).first()
     if endorsement is None:
         raise NotFound("ไม่พบเกษียนของท่านในหนังสือนี้ ลงนามได้เฉพาะเกษียนที่ท่านเขียน")
     certificate = _usable_certificate(actor, certificate_id)
-    reason = reason.strip() or f"เกษียนหนังสือ: {endorsement.get_choice_display()}"
+    reason = typed_reason or f"เกษียนหนังสือ: {endorsement.get_choice_display()}"
     text = endorsement.text.strip() or endorsement.get_choice_display()
     with _counting_wrong_secrets(certificate, actor), transaction.atomic():
         letter = Letter.objects.select_for_update().get(pk=letter.pk)
@@ -357,16 +371,18 @@ def sign_outgoing(*, actor, outgoing_id: int, certificate_id: int, secret: str, 
 
     Raises NotFound, NotAllowed (``classified_letter``, ``not_a_signer``,
     ``wrong_secret``, ``certificate_locked``, ``certificate_expired``), Conflict (not sent
-    yet, already signed by the actor), InvalidInput, ServiceUnavailable.
+    yet, already signed by the actor), InvalidInput (a reason over 300 characters:
+    ``too_long``), ServiceUnavailable.
     """
     from saraban.registry.models import OutgoingLetter
 
+    typed_reason = _typed(reason, "signing_reason", field="reason", label="เหตุผลการลงนาม")
     outgoing = get_signable_outgoing(actor, outgoing_id)
     _refuse_classified(outgoing.secrecy)
     if not may_sign_outgoing(actor, outgoing):
         raise NotAllowed("ผู้บริหารหรือหัวหน้าหน่วยงานของส่วนราชการนี้เท่านั้นลงนามหนังสือส่งได้", code="not_a_signer")
     certificate = _usable_certificate(actor, certificate_id)
-    reason = reason.strip() or "ลงนามหนังสือส่ง"
+    reason = typed_reason or "ลงนามหนังสือส่ง"
     with _counting_wrong_secrets(certificate, actor), transaction.atomic():
         outgoing = OutgoingLetter.objects.select_for_update().get(pk=outgoing.pk)
         _refuse_classified(outgoing.secrecy)
