@@ -3,11 +3,49 @@ files under a temporary MEDIA_ROOT, and letters rendered by the project itself."
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from ocr.render import render_letter
+
+#: The moment the ``clock`` fixture starts at: a Wednesday morning in Bangkok in the
+#: middle of a month, of the calendar year and of the fiscal year (which turns on
+#: 1 October), with no holiday near — far from every edge where today's date, the month,
+#: the (Buddhist-era) year or a working day turns.
+FROZEN_AT = dt.datetime(2026, 6, 17, 10, 0, tzinfo=ZoneInfo("Asia/Bangkok"))
+
+
+class Clock:
+    """``django.utils.timezone.now`` for one test: starts at :data:`FROZEN_AT` and moves
+    on one microsecond per reading, so that times keep their order (no ties) and every
+    run reads the same times. ``at`` is the next reading; ``set(moment)`` jumps there."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.set(start)
+
+    def set(self, moment: dt.datetime) -> None:
+        self.at = moment.astimezone(dt.timezone.utc)  # aware UTC, as Django's own now()
+
+    def __call__(self) -> dt.datetime:
+        now, self.at = self.at, self.at + dt.timedelta(microseconds=1)
+        return now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """A fixed clock (:class:`Clock` from :data:`FROZEN_AT`) for tests whose assertions
+    depend on today's date, month or year: everything that asks
+    ``django.utils.timezone.now()`` (``localdate()``, ``auto_now_add``…) reads it. The
+    same patch as the tests' own ``mock.patch("django.utils.timezone.now", …)``, which
+    still works inside it for a moment of their choosing."""
+    from django.utils import timezone
+
+    frozen = Clock(FROZEN_AT)
+    monkeypatch.setattr(timezone, "now", frozen)
+    return frozen
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +69,18 @@ def _no_remembered_worker():
     workers._seen = (0.0, False)
     yield
     workers._seen = (0.0, False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: throttles (public complaint status,
+    signature validation) and miss counters are per client address, so one test's
+    requests must not count against the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

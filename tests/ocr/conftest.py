@@ -14,6 +14,12 @@ def _media_root():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Override the project's cache-clearing fixture: these tests use no Django."""
+    yield
+
+
 @pytest.fixture(scope="session")
 def render_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("ocr-letters")
