@@ -7,8 +7,9 @@ corruption category.
 
 Same conventions as :mod:`saraban.documents.render` (whose helpers this reuses): plain
 frozen data in, bytes out, no database; Buddhist-era dates; user text escaped. In CSV
-and XLSX every cell is text and a value beginning with ``=``, ``+``, ``-``, ``@``, tab
-or carriage return is prefixed with an apostrophe, so that no spreadsheet runs it.
+and XLSX a text beginning with ``=``, ``+``, ``-``, ``@``, tab or carriage return is
+prefixed with an apostrophe, so that no spreadsheet runs it; in XLSX the counts are
+numbers.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from saraban.documents.render import Thai, _pdf, _printed, _workbook, clean, csv_bytes, csv_text
+from saraban.documents.render import Thai, _pdf, _printed, _workbook, clean, csv_bytes, csv_text, fit
 
 __all__ = ["AreaRow", "ComplaintReport", "complaint_report_csv", "complaint_report_pdf", "complaint_report_xlsx"]
 
@@ -97,16 +98,27 @@ def complaint_report_csv(report: ComplaintReport) -> bytes:
     return csv_bytes(report.columns(), [_cells(row) for row in report.rows])
 
 
+def _typed_cells(row: AreaRow) -> list:
+    """A row for XLSX: the place names as text (a leading ``=``, ``+``, ``-`` or ``@``
+    quoted, as in CSV), every count a number, the within-deadline share a number with
+    one decimal ("-" when nothing was decided)."""
+    share = row.within_share
+    return [csv_text(fit(row.province, "district")), csv_text(fit(row.district, "district")), row.total,
+            *row.by_category, *row.by_channel, *row.by_state, row.within, row.late, row.pending,
+            "-" if share is None else round(share, 1)]
+
+
 def complaint_report_xlsx(report: ComplaintReport) -> bytes:
     """The report as one XLSX sheet: the heading (title, agency, month), the frozen
-    header row, the rows as text cells, then the due date and printed-at line."""
+    header row, the rows (counts as numbers a spreadsheet sums, in Thai or Arabic
+    digits per ``thai_digits``; names as text), then the due date and printed-at line."""
     th = Thai(report.thai_digits)
     heading = f"{clean(report.title)} {_period(report, th)} {clean(report.agency_name)}".strip()
     columns = report.columns()
     widths = [16, 18, 8] + [12] * (len(columns) - 3)
-    rows = [(_cells(row), False) for row in report.rows]
+    rows = [(_typed_cells(row), False) for row in report.rows]
     footer = [f"กำหนดส่งภายในวันที่ {th.date_text(report.due_on, be=True)}", _printed(th, report.printed_at)]
-    return _workbook("สถิติเรื่องร้องเรียน", heading, columns, widths, rows, footer)
+    return _workbook("สถิติเรื่องร้องเรียน", heading, columns, widths, rows, footer, thai_digits=report.thai_digits)
 
 
 def complaint_report_pdf(report: ComplaintReport) -> bytes:

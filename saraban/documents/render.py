@@ -18,7 +18,20 @@ Conventions of every function here:
   always shown as printed); in an outgoing letter, which the service typesets, every
   digit follows ``thai_digits`` except inside e-mail addresses and URLs.
 * All user text is HTML-escaped (Django templates with autoescape) and, in XLSX, stored
-  as plain strings (never formulas); control characters are dropped.
+  as plain strings (never formulas); control characters are dropped. Each typed field
+  is cut at its limit (:data:`saraban.core.limits.LIMITS`, the same table the services
+  refuse longer input with) with a visible mark, "… [ตัดข้อความส่วนที่เกิน: แสดง ๑,๐๐๐
+  จาก ๙,๔๓๗,๑๘๔ ตัวอักษร]": rows written before the limits existed cannot be deleted
+  from a book, so they must still print (:func:`fit`).
+* Every render is bounded: the typed text is cut as above, and a book (forms 13, 14)
+  or a destruction list (form 25) prints in parts of at most :data:`MAX_ROWS` rows and
+  :data:`MAX_TEXT` characters of typed text (``part=2`` …; :func:`book_parts`,
+  :func:`destruction_list_parts`), each part saying which rows it holds. A part takes
+  at most about 25 s and 700 MB on two cores (``bench/render_bench.py``).
+* In XLSX, numbers are numbers (receive numbers, counts) and dates are dates (Excel
+  serials), shown in the Buddhist era with Thai month names by the cell's number format
+  (``[$-D07041E]d mmm yyyy``: Thai digits, the Thai Buddhist calendar, the Thai
+  locale; ``[$-107041E]`` with Arabic digits), so a spreadsheet sorts and sums them.
 * WeasyPrint fetches nothing but the service's own font: every other URL is refused.
   The text is set in :data:`saraban.documents.fonts.PRINT_FAMILY`, Laksaman (the free
   clone of TH Sarabun) at TH Sarabun's size, given through ``@font-face`` so that no
@@ -40,18 +53,24 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ocr.thai import format_thai_date, to_thai_digits
+from ocr.thai import fold_digits, format_thai_date, to_thai_digits
+from saraban.core.limits import LIMITS, MAX_ITEMS
 from saraban.documents import fonts
 from saraban.documents.data import Book, DestructionList, OutgoingDocument, ReceiveSlip
 from saraban.documents.textlayer import repair_thai_to_unicode
 
 __all__ = [
+    "MAX_ROWS",
+    "MAX_TEXT",
+    "book_parts",
     "book_pdf",
     "book_xlsx",
     "csv_bytes",
     "csv_text",
+    "destruction_list_parts",
     "destruction_list_pdf",
     "destruction_list_xlsx",
+    "fit",
     "outgoing_letter_pdf",
     "receive_slip_pdf",
 ]
@@ -66,6 +85,20 @@ CANCELLED = "ยกเลิก"
 #: (``break-inside: avoid``). Longer rows may split: WeasyPrint 70 drops the repeated
 #: table header around an unsplittable row taller than the page.
 KEEP_ROW = 300
+#: The most table rows one PDF part of a book or a destruction list holds. Measured on
+#: two cores: 1,000 rows of ordinary length render in about 12 s.
+MAX_ROWS = 1_000
+#: The most characters of typed text one PDF part holds (about 9 s of WeasyPrint's time
+#: at about 30 µs a character in a table, on two cores).
+MAX_TEXT = 300_000
+#: Excel number formats (ECMA-376 §18.8.31, the LCID prefix [$-NNCCLLLL]: NN the digits,
+#: 0D Thai or 01 Western; CC the calendar, 07 Thai Buddhist; LLLL the locale, 041E Thai).
+XLSX_FORMATS = {
+    True: {"date": "[$-D07041E]d mmm yyyy", "datetime": '[$-D07041E]d mmm yyyy hh.mm "น."',
+           "month": "[$-D07041E]mmmm yyyy", "int": "[$-D00041E]0", "decimal": "[$-D00041E]0.0"},
+    False: {"date": "[$-107041E]d mmm yyyy", "datetime": '[$-107041E]d mmm yyyy hh.mm "น."',
+            "month": "[$-107041E]mmmm yyyy", "int": "0", "decimal": "0.0"},
+}
 
 BOOK_TITLES = {"incoming": "ทะเบียนหนังสือรับ", "outgoing": "ทะเบียนหนังสือส่ง"}  # forms 13, 14
 BOOK_NUMBER_HEADINGS = {"incoming": "เลขทะเบียนรับ", "outgoing": "เลขทะเบียนส่ง"}
@@ -177,6 +210,49 @@ def _keep(cells) -> bool:
     return max(map(len, cells), default=0) <= KEEP_ROW
 
 
+def fit(text: str | None, kind: str, th: Thai | None = None, *, limit: int | None = None) -> str:
+    """``text`` cleaned (:func:`clean`) and, when longer than the limit of field kind
+    ``kind`` (:data:`saraban.core.limits.LIMITS`; ``limit`` overrides), cut there with a
+    visible mark: ``"… [ตัดข้อความส่วนที่เกิน: แสดง ๑,๐๐๐ จาก ๙,๔๓๗,๑๘๔ ตัวอักษร]"``
+    (digits per ``th``; Thai without one). The services refuse such text since issue 15;
+    rows stored before then still print, cut, within the render's bounds."""
+    text = clean(text)
+    limit = LIMITS[kind] if limit is None else limit
+    if len(text) <= limit:
+        return text
+    number = (th or Thai(True)).number
+    return (f"{text[:limit].rstrip()} … [ตัดข้อความส่วนที่เกิน: แสดง {number(f'{limit:,}')} "
+            f"จาก {number(f'{len(text):,}')} ตัวอักษร]")
+
+
+def _split(sizes: list[int]) -> list[range]:
+    """Consecutive row ranges of at most :data:`MAX_ROWS` rows and :data:`MAX_TEXT`
+    characters (a row is never split; one longer row makes a part of its own)."""
+    parts, start, text = [], 0, 0
+    for i, size in enumerate(sizes):
+        if i > start and (i - start >= MAX_ROWS or text + size > MAX_TEXT):
+            parts.append(range(start, i))
+            start, text = i, 0
+        text += size
+    parts.append(range(start, len(sizes)))
+    return parts
+
+
+def _pick(parts: list[range], part: int) -> range:
+    if not 1 <= part <= len(parts):
+        raise ValueError(f"part must be 1–{len(parts)}, not {part}")
+    return parts[part - 1]
+
+
+def _part_note(th: Thai, parts: list[range], part: int, total: int) -> str:
+    """``"ส่วนที่ ๒/๓ · รายการที่ ๑,๐๐๑–๒,๐๐๐ จาก ๒,๕๐๐ รายการ"``; "" for a one-part document."""
+    if len(parts) == 1:
+        return ""
+    rows = parts[part - 1]
+    return (f"ส่วนที่ {th.number(str(part))}/{th.number(str(len(parts)))} · รายการที่ "
+            f"{th.number(f'{rows.start + 1:,}')}–{th.number(f'{rows.stop:,}')} จาก {th.number(f'{total:,}')} รายการ")
+
+
 def _choice(mapping: dict[str, Any], value: str, field: str) -> Any:
     try:
         return mapping[value]
@@ -208,15 +284,22 @@ def _pdf(template: str, context: dict[str, Any]) -> bytes:
 
 
 def _workbook(title: str, heading: str, columns: list[str], widths: list[float],
-              rows: list[tuple[list[str], bool]], footer: list[str]) -> bytes:
+              rows: list[tuple[list[Any], bool]], footer: list[str], *, thai_digits: bool = True) -> bytes:
     """One sheet: ``heading`` (row 1), ``columns`` bold and frozen (row 2), one row per
-    ``(cells, cancelled)`` from row 3, then ``footer`` lines after a blank row."""
+    ``(cells, cancelled)`` from row 3, then ``footer`` lines after a blank row.
+
+    A cell is typed by its value: ``str`` text (never a formula, whatever it starts
+    with), ``int`` and ``float`` numbers, ``date`` and ``datetime`` (naive, local) dates
+    shown in the Buddhist era with Thai month names (:data:`XLSX_FORMATS`), ``None``
+    empty. Digits show as Thai or Arabic per ``thai_digits``.
+    """
     from openpyxl import Workbook
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     font, name = 14, "TH SarabunPSK"
+    formats = XLSX_FORMATS[thai_digits]
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -224,10 +307,23 @@ def _workbook(title: str, heading: str, columns: list[str], widths: list[float],
     ws = wb.active
     ws.title = title[:31]
 
-    def put(row: int, col: int, value: str):
+    def put(row: int, col: int, value: Any):
         cell = ws.cell(row=row, column=col)
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        cell.data_type = "s"  # user text, never a formula ("=HYPERLINK(…)" stays text)
+        if isinstance(value, str):
+            cell.value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            cell.data_type = "s"  # user text, never a formula ("=HYPERLINK(…)" stays text)
+        elif isinstance(value, datetime):
+            cell.value, cell.number_format = value, formats["datetime"]
+        elif isinstance(value, date):
+            cell.value, cell.number_format = value, formats["date"]
+        elif isinstance(value, bool) or value is None:
+            cell.value = None if value is None else str(value)
+        elif isinstance(value, int):
+            cell.value, cell.number_format = value, formats["int"]
+        elif isinstance(value, float):
+            cell.value, cell.number_format = value, formats["decimal"]
+        else:
+            raise TypeError(f"no XLSX cell for {type(value).__name__}")
         return cell
 
     last = get_column_letter(len(columns))
@@ -243,8 +339,8 @@ def _workbook(title: str, heading: str, columns: list[str], widths: list[float],
         ws.column_dimensions[get_column_letter(col)].width = width
     for r, (cells, cancelled) in enumerate(rows, start=3):
         style = Font(name=name, size=font, color="808080", strike=True) if cancelled else Font(name=name, size=font)
-        for col, text in enumerate(cells, start=1):
-            cell = put(r, col, text)
+        for col, value in enumerate(cells, start=1):
+            cell = put(r, col, value)
             cell.font, cell.alignment, cell.border = style, wrap, border
     for i, text in enumerate(footer):
         put(len(rows) + 4 + i, 1, text).font = Font(name=name, size=font)
@@ -259,6 +355,17 @@ def _workbook(title: str, heading: str, columns: list[str], widths: list[float],
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _number_cell(text: str) -> int | str:
+    """A register number as a number when it is one ("12", "๑๒"), else as printed ("ว 3")."""
+    folded = fold_digits(clean(text)).strip()
+    return int(folded) if folded.isdigit() and len(folded) < 16 else clean(text)
+
+
+def _naive(dt: datetime) -> datetime:
+    """``dt`` in Bangkok time without its zone (XLSX has no time zones)."""
+    return local(dt).replace(tzinfo=None)
 
 
 # ---------------------------------------------------------------------------------
@@ -277,7 +384,26 @@ def _remarks(remarks: str, cancelled: bool) -> str:
     return " ".join(filter(None, [CANCELLED if cancelled else "", clean(remarks)]))
 
 
-def book_pdf(book: Book) -> bytes:
+#: The typed columns of a book row → their field kind in :data:`saraban.core.limits.LIMITS`.
+BOOK_KINDS = {"document_number": "document_number", "sender": "party", "addressee": "party", "subject": "subject",
+              "action": "instruction", "remarks": "remarks"}
+
+
+def _book_cells(row, th: Thai) -> dict[str, str]:
+    return {name: fit(getattr(row, name), kind, th) for name, kind in BOOK_KINDS.items()}
+
+
+def _book_parts(book: Book, th: Thai) -> tuple[list[dict[str, str]], list[range]]:
+    cells = [_book_cells(row, th) for row in book.rows]
+    return cells, _split([sum(map(len, c.values())) for c in cells])
+
+
+def book_parts(book: Book) -> int:
+    """How many PDF parts :func:`book_pdf` prints ``book`` in (1 for most books)."""
+    return len(_book_parts(book, Thai(book.thai_digits))[1])
+
+
+def book_pdf(book: Book, *, part: int = 1) -> bytes:
     """Form 13 (ทะเบียนหนังสือรับ) or 14 (ทะเบียนหนังสือส่ง) as a PDF, A4 landscape.
 
     Heading: the form's title, register, agency and period; then a table with the
@@ -285,41 +411,46 @@ def book_pdf(book: Book) -> bytes:
     header repeated on every page, the rows in the given order grouped under a heading
     per registration date ("วันที่ ๓ พฤศจิกายน พ.ศ. ๒๕๖๙"; the time of registration is
     printed small under the number). A cancelled row is greyed and struck through with
-    "ยกเลิก" in หมายเหตุ. Long text wraps, never truncated. ``closed_note`` follows the
-    table. Footer on every page: the printed-at time and "หน้า ๑/๓".
+    "ยกเลิก" in หมายเหตุ. Long text wraps; a text over its field's limit is cut with a
+    mark (:func:`fit`). ``closed_note`` follows the table. Footer on every page: the
+    printed-at time and "หน้า ๑/๓".
+
+    A book of more than :data:`MAX_ROWS` rows or :data:`MAX_TEXT` characters prints in
+    parts (:func:`book_parts`); ``part`` (1-based) chooses one, and the heading says
+    "ส่วนที่ ๒/๓ · รายการที่ ๑,๐๐๑–๒,๐๐๐ จาก ๒,๕๐๐ รายการ"; the closing note goes with the
+    last part.
 
     Raises:
-        ValueError: unknown ``direction``, or ``date_from`` after ``date_to``.
+        ValueError: unknown ``direction``, ``date_from`` after ``date_to``, or ``part``
+            out of range.
     """
     title = _choice(BOOK_TITLES, book.direction, "direction")
     th = Thai(book.thai_digits)
+    period = _period(book, th)
+    cells, parts = _book_parts(book, th)
+    rows = _pick(parts, part)
     groups: list[dict[str, Any]] = []
-    for row in book.rows:
+    for index in rows:
+        row = book.rows[index]
         day = th.date_text(local(row.registered_at).date(), be=True)
         if not groups or groups[-1]["day"] != day:
             groups.append({"day": day, "rows": []})
-        cells = {
-            "number": th.number(row.number),
-            "time": th.time_text(row.registered_at),
-            "document_number": clean(row.document_number),
-            "document_date": th.date_text(row.document_date, abbreviated=True),
-            "sender": clean(row.sender),
-            "addressee": clean(row.addressee),
-            "subject": clean(row.subject),
-            "action": clean(row.action),
-            "remarks": clean(row.remarks),
-        }
-        groups[-1]["rows"].append({**cells, "cancelled": row.cancelled, "keep": _keep(cells.values())})
+        values = {"number": th.number(row.number), "time": th.time_text(row.registered_at),
+                  "document_date": th.date_text(row.document_date, abbreviated=True), **cells[index]}
+        groups[-1]["rows"].append({**values, "cancelled": row.cancelled, "keep": _keep(values.values())})
+    last = part == len(parts)
     return _pdf("documents/book.html", {
         "title": title,
         "number_heading": BOOK_NUMBER_HEADINGS[book.direction],
         "columns": BOOK_COLUMNS,
-        "register_name": clean(book.register_name),
-        "agency_name": clean(book.agency_name),
-        "period": _period(book, th),
+        "register_name": fit(book.register_name, "party", th),
+        "agency_name": fit(book.agency_name, "party", th),
+        "period": period,
+        "part_note": _part_note(th, parts, part, len(book.rows)),
         "groups": groups,
-        "count": th.number(str(len(book.rows))),
-        "closed_note": clean(book.closed_note),
+        "count": th.number(f"{len(rows):,}"),
+        "total": th.number(f"{len(book.rows):,}"),
+        "closed_note": clean(book.closed_note) if last else "",
         "printed": _printed(th, book.printed_at),
         "thai_counter": book.thai_digits,
         "cancelled_word": CANCELLED,
@@ -327,28 +458,35 @@ def book_pdf(book: Book) -> bytes:
 
 
 def book_xlsx(book: Book) -> bytes:
-    """Form 13 or 14 as an XLSX workbook with one sheet named after the form.
+    """Form 13 or 14 as an XLSX workbook with one sheet named after the form (all rows:
+    a spreadsheet has no need of parts).
 
     Row 1: the title, register, agency and period; row 2: the frozen, bold header
     เลขทะเบียนรับ/ส่ง | วันที่ลงทะเบียน | ที่ | ลงวันที่ | จาก | ถึง | เรื่อง | การปฏิบัติ |
-    หมายเหตุ; from row 3 one row per entry, all cells text: dates as Thai BE text
-    ("๓ พ.ย. ๒๕๖๙", registration "๓ พ.ย. ๒๕๖๙ ๑๐.๓๐ น."), a cancelled row greyed,
-    struck through and "ยกเลิก" in หมายเหตุ. After a blank row: ``closed_note`` (when set)
-    and the printed-at line. Prints A4 landscape, fitted to the width.
+    หมายเหตุ; from row 3 one row per entry: the register number a number (as printed
+    when it is not one, "ว 3"), the registration time and ลงวันที่ dates shown in the
+    Buddhist era ("๓ พ.ย. ๒๕๖๙ ๑๐.๓๐ น.", :data:`XLSX_FORMATS`), the rest text cut at
+    its limit (:func:`fit`); a cancelled row greyed, struck through and "ยกเลิก" in
+    หมายเหตุ. After a blank row: ``closed_note`` (when set) and the printed-at line.
+    Prints A4 landscape, fitted to the width.
 
     Raises:
         ValueError: unknown ``direction``, or ``date_from`` after ``date_to``.
     """
     title = _choice(BOOK_TITLES, book.direction, "direction")
     th = Thai(book.thai_digits)
-    heading = " ".join(filter(None, [title, clean(book.register_name), clean(book.agency_name), _period(book, th)]))
+    heading = " ".join(filter(None, [title, fit(book.register_name, "party", th), fit(book.agency_name, "party", th),
+                                     _period(book, th)]))
     columns = [BOOK_NUMBER_HEADINGS[book.direction], "วันที่ลงทะเบียน", *BOOK_COLUMNS]
-    rows = [([th.number(r.number), th.datetime_text(r.registered_at), clean(r.document_number),
-              th.date_text(r.document_date, abbreviated=True), clean(r.sender), clean(r.addressee),
-              clean(r.subject), clean(r.action), _remarks(r.remarks, r.cancelled)], r.cancelled)
-            for r in book.rows]
+    rows = []
+    for r in book.rows:
+        c = _book_cells(r, th)
+        rows.append(([_number_cell(r.number), _naive(r.registered_at), c["document_number"], r.document_date,
+                      c["sender"], c["addressee"], c["subject"], c["action"], _remarks(c["remarks"], r.cancelled)],
+                     r.cancelled))
     footer = [clean(book.closed_note), _printed(th, book.printed_at)]
-    return _workbook(title, heading, columns, [12, 20, 18, 14, 28, 28, 50, 28, 22], rows, [f for f in footer if f])
+    return _workbook(title, heading, columns, [12, 20, 18, 14, 28, 28, 50, 28, 22], rows, [f for f in footer if f],
+                     thai_digits=book.thai_digits)
 
 
 # ---------------------------------------------------------------------------------
@@ -362,24 +500,25 @@ def receive_slip_pdf(slip: ReceiveSlip) -> bytes:
     received and the time registered ("๓ พฤศจิกายน พ.ศ. ๒๕๖๙ เวลา ๑๐.๓๐ น."), ที่,
     ลงวันที่, จาก, ถึง, เรื่อง, then the signature line "ผู้รับ ……" over the clerk's name.
     With a ``secrecy_label`` the subject is never printed (nor put in the PDF's
-    metadata): the slip shows the class and "รับซองปิดผนึก ไม่ได้เปิดซอง" instead.
+    metadata): the slip shows the class and "รับซองปิดผนึก ไม่ได้เปิดซอง" instead. A text
+    over its field's limit is cut with a mark (:func:`fit`), so the slip stays one page.
     """
     th = Thai(slip.thai_digits)
     sealed = bool(clean(slip.secrecy_label).strip())
     return _pdf("documents/receive_slip.html", {
-        "agency_name": clean(slip.agency_name),
-        "register_name": clean(slip.register_name),
+        "agency_name": fit(slip.agency_name, "party", th),
+        "register_name": fit(slip.register_name, "party", th),
         "receive_number": th.number(slip.receive_number),
         "received": th.datetime_text(slip.received_at, abbreviated=False, be=True, at=True),
         "registered": th.datetime_text(slip.registered_at, abbreviated=False, be=True, at=True),
-        "document_number": clean(slip.document_number) or "-",
+        "document_number": fit(slip.document_number, "document_number", th) or "-",
         "document_date": th.date_text(slip.document_date, blank="-"),
-        "sender": clean(slip.sender) or "-",
-        "addressee": clean(slip.addressee) or "-",
+        "sender": fit(slip.sender, "party", th) or "-",
+        "addressee": fit(slip.addressee, "party", th) or "-",
         "sealed": sealed,
         "secrecy_label": clean(slip.secrecy_label).strip(),
-        "subject": "" if sealed else (clean(slip.subject) or "-"),
-        "clerk_name": clean(slip.clerk_name),
+        "subject": "" if sealed else (fit(slip.subject, "subject", th) or "-"),
+        "clerk_name": fit(slip.clerk_name, "person", th),
     })
 
 
@@ -387,48 +526,86 @@ def receive_slip_pdf(slip: ReceiveSlip) -> bytes:
 # form 25: the list of letters for destruction
 
 
-def _destruction_rows(lst: DestructionList, th: Thai) -> list[list[str]]:
-    return [[th.number(str(i)), clean(it.file_code), clean(it.document_number),
-             th.date_text(it.document_date, abbreviated=True), clean(it.subject), clean(it.decision),
-             clean(it.remarks)] for i, it in enumerate(lst.items, start=1)]
+#: The typed columns of a form-25 row → their field kind in :data:`saraban.core.limits.LIMITS`.
+DESTRUCTION_KINDS = {"file_code": "name", "document_number": "document_number", "subject": "subject",
+                     "decision": "remarks", "remarks": "remarks"}
 
 
-def destruction_list_pdf(lst: DestructionList) -> bytes:
+def _destruction_cells(item, th: Thai) -> dict[str, str]:
+    return {name: fit(getattr(item, name), kind, th) for name, kind in DESTRUCTION_KINDS.items()}
+
+
+def _destruction_parts(lst: DestructionList, th: Thai) -> tuple[list[dict[str, str]], list[range]]:
+    cells = [_destruction_cells(item, th) for item in lst.items]
+    return cells, _split([sum(map(len, c.values())) for c in cells])
+
+
+def destruction_list_parts(lst: DestructionList) -> int:
+    """How many PDF parts :func:`destruction_list_pdf` prints ``lst`` in (1 for most lists)."""
+    return len(_destruction_parts(lst, Thai(lst.thai_digits))[1])
+
+
+def _approved_note(lst: DestructionList, th: Thai) -> str:
+    return fit(lst.approved_note, "committee", th, limit=LIMITS["committee"] + LIMITS["approval_reference"] + 200)
+
+
+def destruction_list_pdf(lst: DestructionList, *, part: int = 1) -> bytes:
     """Form 25 (บัญชีหนังสือขอทำลาย ประจำปี พ.ศ. ….) as a PDF, A4 landscape.
 
     Heading: title with the BE year, the agency (multi-line allowed), the date made;
     "แผ่นที่ ๑/๒" at the top right of every page. Table ลำดับที่ | รหัสแฟ้ม | ที่ |
     ลงวันที่ | เรื่อง | การพิจารณา | หมายเหตุ with its header repeated on every page;
     then the committee's signature lines (ประธานกรรมการ, กรรมการ, กรรมการ) and
-    ``approved_note`` when given.
+    ``approved_note`` when given. Text over its limit is cut with a mark (:func:`fit`).
+
+    A list of more than :data:`MAX_ROWS` rows or :data:`MAX_TEXT` characters prints in
+    parts (:func:`destruction_list_parts`), each with the heading's "ส่วนที่ ๒/๓ ·
+    รายการที่ …", its rows numbered on from the part before, and the signature lines
+    (the committee signs every sheet).
+
+    Raises:
+        ValueError: ``part`` out of range.
     """
     th = Thai(lst.thai_digits)
+    cells, parts = _destruction_parts(lst, th)
+    rows = []
+    for index in _pick(parts, part):
+        item, c = lst.items[index], cells[index]
+        values = [th.number(f"{index + 1:,}"), c["file_code"], c["document_number"],
+                  th.date_text(item.document_date, abbreviated=True), c["subject"], c["decision"], c["remarks"]]
+        rows.append({"cells": values, "keep": _keep(values)})
     return _pdf("documents/destruction_list.html", {
         "title": f"{DESTRUCTION_TITLE} ประจำปี พ.ศ. {th.number(str(lst.year_be))}",
-        "agency_name": clean(lst.agency_name),
+        "agency_name": fit(lst.agency_name, "party", th),
         "made_on": th.date_text(local(lst.printed_at).date(), be=True),
         "printed": _printed(th, lst.printed_at),
+        "part_note": _part_note(th, parts, part, len(lst.items)),
         "columns": DESTRUCTION_COLUMNS,
-        "rows": [{"cells": cells, "keep": _keep(cells)} for cells in _destruction_rows(lst, th)],
-        "approved_note": clean(lst.approved_note),
+        "rows": rows,
+        "approved_note": _approved_note(lst, th),
         "thai_counter": lst.thai_digits,
         "signers": ("ประธานกรรมการ", "กรรมการ", "กรรมการ"),
     })
 
 
 def destruction_list_xlsx(lst: DestructionList) -> bytes:
-    """Form 25 as an XLSX workbook, one sheet "บัญชีหนังสือขอทำลาย".
+    """Form 25 as an XLSX workbook, one sheet "บัญชีหนังสือขอทำลาย" (every row).
 
     Row 1: the title with the BE year and the agency; row 2: the frozen, bold header
-    (the form's columns); from row 3 one row per item (all text, dates as Thai BE
-    text); after a blank row the approved note (when set) and the printed-at line.
+    (the form's columns); from row 3 one row per item: ลำดับที่ a number, ลงวันที่ a date
+    shown in the Buddhist era, the rest text cut at its limit; after a blank row the
+    approved note (when set) and the printed-at line.
     """
     th = Thai(lst.thai_digits)
-    heading = f"{DESTRUCTION_TITLE} ประจำปี พ.ศ. {th.number(str(lst.year_be))} {clean(lst.agency_name)}".strip()
-    footer = [clean(lst.approved_note), _printed(th, lst.printed_at)]
-    rows = [(cells, False) for cells in _destruction_rows(lst, th)]
-    return _workbook(DESTRUCTION_TITLE, heading, list(DESTRUCTION_COLUMNS), [9, 12, 20, 14, 60, 22, 28], rows,
-                     [f for f in footer if f])
+    heading = f"{DESTRUCTION_TITLE} ประจำปี พ.ศ. {th.number(str(lst.year_be))} {fit(lst.agency_name, 'party', th)}"
+    footer = [_approved_note(lst, th), _printed(th, lst.printed_at)]
+    rows = []
+    for n, item in enumerate(lst.items, start=1):
+        c = _destruction_cells(item, th)
+        rows.append(([n, c["file_code"], c["document_number"], item.document_date, c["subject"], c["decision"],
+                      c["remarks"]], False))
+    return _workbook(DESTRUCTION_TITLE, heading.strip(), list(DESTRUCTION_COLUMNS), [9, 12, 20, 14, 60, 22, 28],
+                     rows, [f for f in footer if f], thai_digits=lst.thai_digits)
 
 
 # ---------------------------------------------------------------------------------
@@ -440,9 +617,14 @@ def _lines(text: str) -> list[str]:
 
 
 def _numbered(items: tuple[str, ...], th: Thai) -> list[str]:
-    items = tuple(th.digits(i).strip() for i in items if i and i.strip())
+    """อ้างถึง / สิ่งที่ส่งมาด้วย lines, numbered when more than one; at most
+    :data:`saraban.core.limits.MAX_ITEMS`, each cut at its limit (:func:`fit`)."""
+    items = [th.digits(fit(i, "list_item", th)).strip() for i in items if i and i.strip()]
+    more = len(items) - MAX_ITEMS
+    if more > 0:
+        items = [*items[:MAX_ITEMS], f"… [ตัดรายการส่วนที่เกิน: อีก {th.number(f'{more:,}')} รายการ]"]
     if len(items) == 1:
-        return list(items)
+        return items
     return [f"{th.number(str(n))}. {item}" for n, item in enumerate(items, start=1)]
 
 
@@ -464,7 +646,9 @@ def outgoing_letter_pdf(doc: OutgoingDocument) -> bytes:
     page 1; a secrecy class (ลับ / ลับมาก / ลับที่สุด) in red at the top and bottom centre
     of every page (the page number then moves to the top right); ``draft`` adds a light
     "ร่าง" watermark. A missing number or date prints as a dotted blank; a missing
-    signer name as "(……)". The PDF's title metadata is the letter type only.
+    signer name as "(……)". The PDF's title metadata is the letter type only. Each
+    field is cut at its limit with a mark (:func:`fit`; the text at 50,000 characters,
+    about twenty pages), at most 100 อ้างถึง and สิ่งที่ส่งมาด้วย lines.
 
     Raises:
         ValueError: unknown ``document_type``, ``urgency`` or ``secrecy``.
@@ -474,29 +658,32 @@ def outgoing_letter_pdf(doc: OutgoingDocument) -> bytes:
     secrecy = _choice(SECRECY_WORDS, doc.secrecy, "secrecy")
     th = Thai(doc.thai_digits)
     formal = doc.document_type in ("directive", "announcement")  # "พ.ศ." in the date line
-    number = th.digits(doc.document_number).strip()
+    def text(value: str, kind: str) -> str:
+        return th.digits(fit(value, kind, th)).strip()
+
+    number = text(doc.document_number, "document_number")
     if not number and doc.document_type == "directive":
         year = th.number(str(doc.document_date.year + 543)) if doc.document_date else "." * 10
         number = f"{'.' * 10}/{year}"
-    body = clean(doc.body).strip()
+    body = fit(doc.body, "body", th).strip()
     return _pdf(template, {
         "type_name": type_name,
         "urgency": urgency,
         "secrecy": secrecy,
         "draft": doc.draft,
         "thai_counter": doc.thai_digits,
-        "agency_name": th.digits(doc.agency_name).strip(),
-        "address_lines": _lines(th.digits(doc.agency_address)),
+        "agency_name": text(doc.agency_name, "party"),
+        "address_lines": _lines(text(doc.agency_address, "address")),
         "number": number or DOTS,
         "date": th.date_text(doc.document_date, be=formal, blank=DOTS),
-        "subject": th.digits(doc.subject).strip(),
-        "addressee": th.digits(doc.addressee).strip(),
+        "subject": text(doc.subject, "subject"),
+        "addressee": text(doc.addressee, "party"),
         "references": _numbered(doc.references, th),
         "enclosures": _numbered(doc.enclosures, th),
         "paragraphs": [th.digits(p).strip() for p in re.split(r"\n[ \t]*\n", body) if p.strip()],
-        "closing": th.digits(doc.closing).strip() or default_closing,
-        "signer_name": th.digits(doc.signer_name).strip() or DOTS,
-        "position_lines": _lines(th.digits(doc.signer_position)),
-        "owner_lines": _lines(th.digits(doc.owner_unit)),
-        "contact_lines": _lines(th.digits(doc.contact)),
+        "closing": text(doc.closing, "person") or default_closing,
+        "signer_name": text(doc.signer_name, "person") or DOTS,
+        "position_lines": _lines(text(doc.signer_position, "position")),
+        "owner_lines": _lines(text(doc.owner_unit, "party")),
+        "contact_lines": _lines(text(doc.contact, "contact")),
     })

@@ -7,7 +7,7 @@ answered as RFC 7807 problems by ``saraban.core.api``.
 from __future__ import annotations
 
 from django.http import FileResponse
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -201,6 +201,23 @@ def _file(content: bytes, *, name: str, mime: str) -> FileResponse:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _pdf_part(request, make, parts: int, *, name: str) -> FileResponse:
+    """Part ``?part=`` (1 by default; Thai digits too) of a document printed in ``parts``
+    parts, as a PDF download whose ``X-Parts`` header says how many there are. Raises
+    InvalidInput ``invalid_part`` for anything but a number from 1 to ``parts``."""
+    from ocr.thai import fold_digits, to_thai_digits
+
+    raw = fold_digits((request.query_params.get("part") or "1").strip())
+    part = int(raw) if raw.isdigit() and len(raw) < 6 else 0
+    if not 1 <= part <= parts:
+        raise InvalidInput(f"ส่วนที่ต้องเป็นตัวเลข ๑ ถึง {to_thai_digits(str(parts))} "
+                           f"(เอกสารนี้พิมพ์เป็น {to_thai_digits(str(parts))} ส่วน)", code="invalid_part", parts=parts)
+    response = _file(make(part), name=f"{name}-{part}of{parts}.pdf" if parts > 1 else f"{name}.pdf",
+                     mime="application/pdf")
+    response["X-Parts"] = str(parts)
+    return response
+
+
 class RegisterSerializer(serializers.ModelSerializer):
     class Meta:
         model = Register
@@ -228,9 +245,12 @@ class RegistersView(APIView):
 
 class BookView(APIView):
     """A register's book for a period (``from``, ``to``: ISO or Thai dates): JSON rows,
-    or the regulation's form 13/14 as ``export=pdf`` or ``export=xlsx``."""
+    or the regulation's form 13/14 as ``export=pdf`` or ``export=xlsx``. A long book
+    prints in parts (``part=2``; the ``X-Parts`` header and the JSON's ``pdf_parts`` say
+    how many): each part at most 1,000 rows, so that no print runs for minutes."""
 
-    @extend_schema(responses={200: OpenApiResponse(description="rows, or a PDF/XLSX file")})
+    @extend_schema(parameters=[OpenApiParameter("part", int, description="which part of a long book's PDF (1, 2 …)")],
+                   responses={200: OpenApiResponse(description="rows, or a PDF/XLSX file")})
     def get(self, request, code: str):
         from saraban.documents import render
 
@@ -239,8 +259,9 @@ class BookView(APIView):
         fmt = request.query_params.get("export") or "json"
         name = f"{register.code}_{start.isoformat()}_{end.isoformat()}"
         if fmt == "pdf":
-            return _file(render.book_pdf(books.as_document(register, date_from=start, date_to=end)),
-                         name=f"{name}.pdf", mime="application/pdf")
+            document = books.as_document(register, date_from=start, date_to=end)
+            return _pdf_part(request, lambda part: render.book_pdf(document, part=part),
+                             render.book_parts(document), name=name)
         if fmt == "xlsx":
             return _file(render.book_xlsx(books.as_document(register, date_from=start, date_to=end)),
                          name=f"{name}.xlsx", mime=XLSX)
@@ -249,7 +270,9 @@ class BookView(APIView):
         lines = books.book_lines(register, date_from=start, date_to=end)
         rows = [{**EntrySerializer(line.entry).data, "number_display": line.number, "action": line.action,
                  "remarks": line.remarks} for line in lines]
-        return Response({"register": RegisterSerializer(register).data, "from": start, "to": end, "rows": rows})
+        parts = render.book_parts(books.as_document(register, date_from=start, date_to=end))
+        return Response({"register": RegisterSerializer(register).data, "from": start, "to": end, "rows": rows,
+                         "pdf_parts": parts})
 
 
 class ReservationSerializer(serializers.Serializer):
@@ -468,17 +491,20 @@ class DestructionListsView(APIView):
 
 
 class DestructionListView(APIView):
-    """A destruction list: JSON, or form 25 as ``export=pdf`` / ``export=xlsx``."""
+    """A destruction list: JSON, or form 25 as ``export=pdf`` / ``export=xlsx``; a long
+    list prints in parts of at most 1,000 rows (``part=2``, the ``X-Parts`` header)."""
 
-    @extend_schema(responses={200: OpenApiResponse(description="the list, or a PDF/XLSX file")})
+    @extend_schema(parameters=[OpenApiParameter("part", int, description="which part of a long list's PDF (1, 2 …)")],
+                   responses={200: OpenApiResponse(description="the list, or a PDF/XLSX file")})
     def get(self, request, list_id: int):
         from saraban.documents import render
 
         lst = retention.get_list(request.user, list_id)
         fmt = request.query_params.get("export") or "json"
         if fmt == "pdf":
-            return _file(render.destruction_list_pdf(retention.as_document(lst)),
-                         name=f"form25-{lst.year + 543}.pdf", mime="application/pdf")
+            document = retention.as_document(lst)
+            return _pdf_part(request, lambda part: render.destruction_list_pdf(document, part=part),
+                             render.destruction_list_parts(document), name=f"form25-{lst.year + 543}")
         if fmt == "xlsx":
             return _file(render.destruction_list_xlsx(retention.as_document(lst)),
                          name=f"form25-{lst.year + 543}.xlsx", mime=XLSX)

@@ -25,6 +25,7 @@ from saraban.core.errors import (
     NotFound,
 )
 from saraban.core.models import AuditEvent
+from saraban.documents import render as render_documents
 from saraban.registry import books, numbering, retention, selectors, services
 from saraban.registry import outgoing as outgoing_services
 from saraban.registry.models import (
@@ -358,6 +359,8 @@ def register_book(request):
     if register is not None:
         try:
             context["lines"] = books.book_lines(register, date_from=date_from, date_to=date_to)
+            context["pdf_parts"] = _pdf_parts(render_documents.book_parts(
+                books.as_document(register, date_from=date_from, date_to=date_to)))
         except DomainError as exc:
             messages.error(request, exc.message)
         context["keeps"] = books.keeps_register(user, register)
@@ -366,6 +369,11 @@ def register_book(request):
         context["year_label"] = numbering.year_label(register, numbering.register_year(register, timezone.now()))
         context["export_query"] = urlencode({"from": date_from.isoformat(), "to": date_to.isoformat()})
     return render(request, "registry/book.html", context)
+
+
+def _pdf_parts(parts: int) -> list[int]:
+    """The part numbers to link when a document prints in more than one part; [] else."""
+    return list(range(1, parts + 1)) if parts > 1 else []
 
 
 @login_required
@@ -698,6 +706,7 @@ def retention_detail(request, list_id: int):
              for item in lst.items.select_related("letter__register")]
     return render(request, "registry/retention.html", {
         "lst": lst, "items": items,
+        "pdf_parts": _pdf_parts(render_documents.destruction_list_parts(retention.as_document(lst))),
         "may_approve": Role.EXECUTIVE in roles and lst.status == DestructionList.Status.PROPOSED,
         "may_destroy": lst.status == DestructionList.Status.APPROVED and bool(
             roles & ({Role.SECRET_REGISTRAR} if lst.secret else {Role.REGISTRY_CLERK})),

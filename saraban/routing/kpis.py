@@ -257,10 +257,15 @@ def kpis_csv(rows: list[KpiRow]) -> bytes:
 
 def kpis_xlsx(rows: list[KpiRow]) -> bytes:
     """The rows as an XLSX workbook (one sheet, Thai headers); every cell is a number or
-    text, never a formula."""
+    text, never a formula; the month a date shown as "ตุลาคม ๒๕๖๙" (Buddhist era, digits
+    per ``SARABAN_THAI_DIGITS``: :data:`saraban.documents.render.XLSX_FORMATS`)."""
+    from django.conf import settings
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from saraban.documents.render import XLSX_FORMATS
+
+    month_format = XLSX_FORMATS[settings.SARABAN_THAI_DIGITS]["month"]
     book = Workbook()
     sheet = book.active
     sheet.title = "ตัวชี้วัด"
@@ -272,6 +277,8 @@ def kpis_xlsx(rows: list[KpiRow]) -> bytes:
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text starts with
+        month = sheet.cell(row=sheet.max_row, column=3)
+        month.value, month.number_format = r.month, month_format
     for column, width in zip("ABC", (22, 48, 18)):
         sheet.column_dimensions[column].width = width
     out = io.BytesIO()

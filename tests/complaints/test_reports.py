@@ -78,10 +78,14 @@ def test_csv_and_xlsx_are_text_and_never_formulas(october):
     book = load_workbook(io.BytesIO(reports.FORMATS["xlsx"][1](report)))
     sheet = book.active
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
-    assert all(isinstance(v, str) for v in values)
-    assert not any(v[:1] in "=+-@" for v in values)
+    texts = [v for v in values if isinstance(v, str)]
+    assert not any(v[:1] in "=+-@" for v in texts)
     assert "ราชบุรี" in values and "บางแพ" in values and "รวมทั้งสิ้น" in values
-    assert any("ตุลาคม" in v and "๒๕๖๙" in v for v in values)
+    assert any("ตุลาคม" in v and "๒๕๖๙" in v for v in texts)
+    # the counts are numbers a spreadsheet sums, shown in Thai digits
+    bangphae = next(row for row in sheet.iter_rows(values_only=True) if row[1] == "บางแพ")
+    assert bangphae[2] == 2 and all(isinstance(v, int) for v in bangphae[2:-1])
+    assert next(c for c in sheet["C"] if c.value == 2).number_format == "[$-D00041E]0"
 
 
 def test_pdf_has_thai_text(october):

@@ -23,8 +23,10 @@ from saraban.documents.data import (
     ReceiveSlip,
 )
 from saraban.documents.render import (
+    book_parts,
     book_pdf,
     book_xlsx,
+    destruction_list_parts,
     destruction_list_pdf,
     destruction_list_xlsx,
     outgoing_letter_pdf,
@@ -145,7 +147,7 @@ def test_book_in_arabic_digits():
 
 
 def test_long_book_runs_over_pages_with_the_header_on_each():
-    long_subject = "ขอความร่วมมือประชาสัมพันธ์โครงการ " * 40 + "ท้ายเรื่องยาว"
+    long_subject = "ขอความร่วมมือประชาสัมพันธ์โครงการ " * 28 + "ท้ายเรื่องยาว"  # 985 characters: within the limit
     rows = [row(n, registered_at=T0 + timedelta(hours=6 * n)) for n in range(1, 81)]
     rows[10] = replace(rows[10], subject=long_subject)
     texts = pages(book_pdf(book(rows)))
@@ -155,7 +157,7 @@ def test_long_book_runs_over_pages_with_the_header_on_each():
         assert f"หน้า {n}/{len(texts)}".translate(str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")) in text
     everything = squash("".join(texts))
     assert "ลำดับ1เสนอ" in everything and "ลำดับ80เสนอ" in everything
-    assert everything.count("ขอความร่วมมือ") == everything.count("ประชาสัมพันธ์โครงการ") == 40
+    assert everything.count("ขอความร่วมมือ") == everything.count("ประชาสัมพันธ์โครงการ") == 28
     assert "ท้ายเรื่องยาว" in everything  # wrapped over pages, never truncated
 
 
@@ -178,8 +180,11 @@ def test_book_xlsx_has_form_columns_rows_thai_dates_and_cancel_marker(small_book
     assert ws.freeze_panes == "A3"
     assert ws.column_dimensions["G"].width > ws.column_dimensions["A"].width
     entries = [[c.value for c in r] for r in ws.iter_rows(min_row=3, max_row=2 + len(SMALL_ROWS))]
-    assert [e[0] for e in entries] == ["๑", "๒", "๓", "๔"]
-    assert entries[0][1] == "๓ พ.ย. ๒๕๖๙ ๑๑.๓๐ น." and entries[0][3] == "๒๘ ต.ค. ๒๕๖๙"
+    # numbers a spreadsheet can sort and sum, dates it can sort, shown in Thai digits and the Buddhist era
+    assert [e[0] for e in entries] == [1, 2, 3, 4] and ws["A3"].number_format == "[$-D00041E]0"
+    assert entries[0][1] == datetime(2026, 11, 3, 11, 30) and entries[0][3] == datetime(2026, 10, 28)
+    assert ws["B3"].number_format == '[$-D07041E]d mmm yyyy hh.mm "น."' and ws["B3"].is_date
+    assert ws["D3"].number_format == "[$-D07041E]d mmm yyyy" and ws["D3"].is_date
     assert entries[1][8].startswith("ยกเลิก") and ws.cell(row=4, column=7).font.strike
     assert entries[3][6] == HOSTILE
     assert ws.cell(row=3 + len(SMALL_ROWS), column=1).value is None  # nothing but the footer after the rows
@@ -191,7 +196,13 @@ def test_book_xlsx_keeps_formula_like_text_as_text_and_follows_digits():
                                                          thai_digits=False))))
     cell = wb.active["G3"]
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\")"
-    assert wb.active["B3"].value == "3 พ.ย. 2569 11.30 น."
+    assert wb.active["B3"].number_format == '[$-107041E]d mmm yyyy hh.mm "น."'  # Arabic digits, still BE
+    assert wb.active["A3"].value == 1 and wb.active["A3"].number_format == "0"
+
+
+def test_book_xlsx_keeps_a_register_number_that_is_not_a_number_as_printed():
+    wb = openpyxl.load_workbook(io.BytesIO(book_xlsx(book([row(1, number="ว 3"), row(2, number="5/2569")]))))
+    assert [wb.active["A3"].value, wb.active["A4"].value] == ["ว 3", "5/2569"]
 
 
 # --------------------------------------------------------------------------- receive slip
@@ -253,8 +264,9 @@ def test_destruction_list_xlsx():
     ws = wb["บัญชีหนังสือขอทำลาย"]
     assert "ประจำปี พ.ศ. ๒๕๖๘" in ws["A1"].value
     assert [c.value for c in ws[2]] == ["ลำดับที่", "รหัสแฟ้ม", "ที่", "ลงวันที่", "เรื่อง", "การพิจารณา", "หมายเหตุ"]
-    assert [ws.cell(row=r, column=1).value for r in range(3, 7)] == ["๑", "๒", "๓", "๔"]
-    assert ws["D3"].value == "๑ มี.ค. ๒๕๕๘" and ws["E6"].value == HOSTILE
+    assert [ws.cell(row=r, column=1).value for r in range(3, 7)] == [1, 2, 3, 4]
+    assert ws["D3"].value == datetime(2015, 3, 1) and ws["D3"].number_format == "[$-D07041E]d mmm yyyy"
+    assert ws["E6"].value == HOSTILE
     assert ws["A7"].value is None and ws["A8"].value == "คณะกรรมการเห็นชอบเมื่อ ๒๐ มกราคม ๒๕๖๙"
 
 
@@ -359,3 +371,58 @@ def test_text_layer_reads_sara_aa_and_sara_am_apart():
     raw = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
     assert "กองกลาง" in raw and "กลำง" not in raw
     assert "สํานักงาน" in raw  # ำ as NIKHAHIT + SARA AA, which normalize() composes
+
+
+# --------------------------------------------------------------------------- bounds
+
+
+def test_a_row_stored_before_the_limits_prints_cut_with_a_visible_mark():
+    """A 9 MB subject once registered: its book and slip hung for minutes. Book rows
+    cannot be deleted, so it prints, cut at the subject's limit, saying so."""
+    huge = "ขอเชิญประชุมคณะทำงาน " * 430_000  # about 9 MB in UTF-8
+    text = squash(normalize(" ".join(pages(book_pdf(book([row(1, subject=huge), row(2)]))))))
+    assert "ตัดข้อความส่วนที่เกิน:แสดง๑,๐๐๐จาก๙,๐๓๐,๐๐๐ตัวอักษร" in text
+    assert "ลำดับ2" in text  # the next row is there
+    slip = pages(receive_slip_pdf(replace(SLIP, subject=huge)))
+    assert "ตัดข้อความส่วนที่เกิน" in squash(" ".join(slip)) and len(slip) <= 2  # A5: a 1,000-character subject
+    wb = openpyxl.load_workbook(io.BytesIO(book_xlsx(book([row(1, subject=huge)]))))
+    assert len(wb.active["G3"].value) < 1_100 and "ตัดข้อความส่วนที่เกิน" in wb.active["G3"].value
+
+
+def test_a_long_book_prints_in_parts_that_say_which_rows_they_hold(monkeypatch):
+    from saraban.documents import render
+
+    monkeypatch.setattr(render, "MAX_ROWS", 5)
+    long_book = book([row(n) for n in range(1, 13)])
+    assert book_parts(long_book) == 3
+    second = squash(" ".join(pages(book_pdf(long_book, part=2))))
+    assert "ส่วนที่๒/๓·รายการที่๖–๑๐จาก๑๒รายการ" in second
+    assert "ลำดับ6" in second and "ลำดับ10" in second and "ลำดับ5" not in second and "ลำดับ11" not in second
+    assert "รวม๕รายการในส่วนนี้(ทั้งหมด๑๒รายการ)" in second
+    with pytest.raises(ValueError):
+        book_pdf(long_book, part=4)
+    assert "ส่วนที่" not in squash(" ".join(pages(book_pdf(book([row(1)])))))  # one part: no note
+
+
+def test_a_part_also_ends_at_its_share_of_text(monkeypatch):
+    from saraban.documents import render
+
+    monkeypatch.setattr(render, "MAX_TEXT", 2_500)
+    rows = [row(n, subject="ข" * 900) for n in range(1, 6)]  # about 1,000 characters a row
+    assert book_parts(book(rows)) == 3
+
+
+def test_a_long_destruction_list_prints_in_parts_numbered_on(monkeypatch):
+    from saraban.documents import render
+
+    monkeypatch.setattr(render, "MAX_ROWS", 2)
+    text = squash(" ".join(pages(destruction_list_pdf(DESTRUCTION, part=2))))
+    assert destruction_list_parts(DESTRUCTION) == 2
+    assert "ส่วนที่๒/๒·รายการที่๓–๔จาก๔รายการ" in text
+    assert "๓01-02" in text and "ประธานกรรมการ" in text  # numbered on from part 1; signed on every part
+
+
+def test_an_outgoing_letter_lists_at_most_a_hundred_references():
+    doc = replace(EXTERNAL, references=tuple(f"หนังสือที่ {n} ฉบับ" for n in range(1, 151)))
+    text = squash(" ".join(pages(outgoing_letter_pdf(doc))))
+    assert "หนังสือที่๑๐๐ฉบับ" in text and "หนังสือที่๑๐๑ฉบับ" not in text and "ตัดรายการส่วนที่เกิน:อีก๕๐รายการ" in text

@@ -3,19 +3,25 @@
 Loads the organisation and the demo people, renders the sample letters (the public
 letters' texts in ``samples/letters/``) as scans, registers them as the demo clerk,
 routes each to its best suggested unit, writes this year's incoming book (form 13) as
-PDF and XLSX and one letter's stamped PDF to the output folder, and prints what it
-did, the demo logins and how to serve the pages. Safe to run again: letters already registered are reported
+PDF and XLSX, one letter's stamped PDF, a paper original's receive slip and last year's
+list of letters due for destruction (form 25, of letters registered in an earlier
+year) to the output folder, signs an outgoing letter, proofs every PDF it wrote as a
+reader sees it (:mod:`saraban.documents.proof`), and prints what it did, the demo
+logins and how to serve the pages. Safe to run again: letters already registered are reported
 as duplicates and not numbered twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from ocr.render import render_letter
+from ocr.thai import to_thai_digits
 from saraban.core.errors import DomainError
 from saraban.core.models import User
 from saraban.registry.batch import describe, register_file
@@ -27,6 +33,24 @@ from saraban.routing.services import load_organisation, route_letter
 
 SAMPLES = settings.BASE_DIR / "samples" / "letters"
 INSTRUCTION = "เพื่อโปรดพิจารณาดำเนินการในส่วนที่เกี่ยวข้อง"
+#: A paper original the demo clerk registers without a file: it gets a receive slip.
+PAPER_LETTER = {"document_number": "ศธ ๐๒๐๖/ว ๑๔๕", "document_date": "2026-11-20", "subject":
+                "ขอเชิญร่วมประชุมเครือข่ายคุ้มครองเด็กระดับจังหวัด", "issuing_office": "สำนักงานศึกษาธิการจังหวัดราชบุรี",
+                "addressee": "ปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์"}
+#: Letters of an earlier year (subject, sender), now due for destruction (form 25).
+OLD_LETTERS = (("ขอความอนุเคราะห์ข้อมูลสถิติผู้สูงอายุในพื้นที่", "ศาลากลางจังหวัดราชบุรี"),
+               ("ขอเชิญประชุมคณะกรรมการส่งเสริมการจัดสวัสดิการสังคมจังหวัด", "สำนักงานจังหวัดนครปฐม"),
+               ("แจ้งกำหนดการตรวจเยี่ยมศูนย์พัฒนาการจัดสวัสดิการสังคมผู้สูงอายุ", "กรมกิจการผู้สูงอายุ"))
+
+
+@contextlib.contextmanager
+def _registered_at(moment: dt.datetime):
+    """Registrations inside this block happen at ``moment``: the demo's stand-in for the
+    books an agency kept before it used the service (its rows dated in their own year)."""
+    from unittest import mock
+
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
 
 
 class Command(BaseCommand):
@@ -46,22 +70,32 @@ class Command(BaseCommand):
         out = Path(options["out"]) / "letters"
         out.mkdir(parents=True, exist_ok=True)
         failures = 0
+        #: what each PDF was made from, for the proof at the end: file path → text
+        self.sources: dict[Path, str] = {}
+        self.letter_texts: dict[int, str] = {}
         for index, text_file in enumerate(sorted(SAMPLES.glob("*.txt"))):
             scan = out / f"{text_file.stem}.pdf"
+            text = text_file.read_text(encoding="utf-8")
             if not scan.exists():
                 self.stdout.write(f"สร้างภาพสแกนตัวอย่าง {scan.name} …")
-                render_letter(text_file.read_text(encoding="utf-8"), scan, seed=index)
+                render_letter(text, scan, seed=index)
+            self.sources[scan] = text
             result = register_file(actor=clerk, path=scan)
             self.stdout.write(describe(result))
             if result["status"] == "registered":
                 self.route(clerk, result)
+            if result.get("letter_id") or result.get("duplicate_of"):
+                self.letter_texts[result.get("letter_id") or result["duplicate_of"]] = text
             failures += result["status"] == "error"
+        self.receive_slip(clerk, Path(options["out"]))
         self.books(clerk, Path(options["out"]))
+        self.destruction_list(clerk, Path(options["out"]))
         self.proposal(clerk)
         from saraban.signing.demo import sign_demo_letter
 
         if sign_demo_letter(Path(options["out"]), self.stdout.write) != 0:
             failures += 1
+        failures += self.proof(Path(options["out"]))
         self.summary()
         if failures:
             raise SystemExit(1)
@@ -97,12 +131,81 @@ class Command(BaseCommand):
         (out / "register-book.xlsx").write_bytes(book_xlsx(book))
         self.stdout.write(f"\nทะเบียนหนังสือรับ (แบบที่ ๑๓) {len(book.rows)} รายการ: {out / 'register-book.pdf'} "
                           f"และ {out / 'register-book.xlsx'}")
-        stamped = LetterFile.objects.filter(role=LetterFile.Role.STAMPED, letter__register=registers[0]).first()
+        stamped = LetterFile.objects.filter(role=LetterFile.Role.STAMPED, letter__register=registers[0],
+                                            letter_id__in=self.letter_texts).first()
         if stamped:
             target = out / "stamped-letter.pdf"
             with stamped.file.open("rb") as fh:
                 target.write_bytes(fh.read())
+            self.sources[target] = self.letter_texts[stamped.letter_id]
             self.stdout.write(f"หนังสือประทับตรารับ (แบบที่ ๑๒) เลขรับ {stamped.letter.receive_number}: {target}")
+
+    def receive_slip(self, clerk, out: Path) -> None:
+        """A paper original registered without a file, and its receive slip (ใบรับหนังสือ)."""
+        from saraban.documents.render import receive_slip_pdf
+        from saraban.registry import services
+
+        letter = self._register_once(clerk, PAPER_LETTER)
+        target = out / "receive-slip.pdf"
+        target.write_bytes(receive_slip_pdf(services.receive_slip(letter)))
+        self.stdout.write(f"ใบรับหนังสือ (ต้นฉบับกระดาษ) เลขรับ {letter.receive_number}: {target}")
+
+    def destruction_list(self, clerk, out: Path) -> None:
+        """Letters registered in an earlier year, as an agency that has used the service
+        for years has them, so that last year's list of letters due for destruction
+        (form 25) has rows: registered :data:`~django.conf.settings.SARABAN_RETENTION_YEARS`
+        before last year, they are due at its end (DOMAIN.md §7)."""
+        from django.conf import settings
+        from django.utils import timezone
+
+        from saraban.documents.render import destruction_list_pdf
+        from saraban.registry import retention
+        from saraban.registry.models import DestructionList
+
+        due = timezone.localdate().year - 1
+        registered_in = due - settings.SARABAN_RETENTION_YEARS
+        for n, (subject, sender) in enumerate(OLD_LETTERS, start=1):
+            moment = timezone.make_aware(dt.datetime(registered_in, 3, n, 10, 0))
+            with _registered_at(moment):
+                self._register_once(clerk, {"document_number": to_thai_digits(f"รบ 0018/{n * 37}"), "subject": subject,
+                                            "document_date": dt.date(registered_in, 2, 20 + n).isoformat(),
+                                            "issuing_office": sender, "addressee": "ปลัดกระทรวง"})
+        try:
+            lst = retention.propose_list(actor=clerk, year=due)
+        except DomainError as exc:  # made by an earlier run
+            lst = DestructionList.objects.filter(year=due, secret=False, desk_unit__memberships__user=clerk).first()
+            if lst is None:
+                self.stdout.write(f"บัญชีหนังสือขอทำลายไม่สำเร็จ: {exc.message}")
+                return
+        target = out / "destruction-list.pdf"
+        target.write_bytes(destruction_list_pdf(retention.as_document(lst)))
+        self.stdout.write(f"บัญชีหนังสือขอทำลาย (แบบที่ ๒๕) ประจำปี พ.ศ. {due + 543} "
+                          f"{lst.items.count()} รายการ (ลงทะเบียนไว้เมื่อ พ.ศ. {registered_in + 543}): {target}")
+
+    def _register_once(self, clerk, fields: dict) -> Letter:
+        """Register a paper original, or find it when an earlier run registered it."""
+        from saraban.core.errors import Conflict
+        from saraban.registry import services
+
+        try:
+            return services.register_without_file(actor=clerk, fields=fields)
+        except Conflict as exc:
+            if exc.extra.get("duplicate_of"):
+                return Letter.objects.get(pk=exc.extra["duplicate_of"])
+            raise
+
+    def proof(self, out: Path) -> int:
+        """Proof every PDF under ``out`` as a reader sees it (saraban.documents.proof): its
+        fonts drawn as laid out, its pages read back. Returns the number that fail."""
+        from saraban.documents import proof
+
+        self.stdout.write("\nตรวจเอกสารทุกฉบับแบบที่ผู้อ่านเห็น (แบบอักษรกับตารางความกว้าง และอ่านภาพหน้ากระดาษกลับ):")
+        failed = 0
+        for path in sorted(out.rglob("*.pdf")):
+            result = proof.proof_pdf(path.read_bytes(), self.sources.get(path))
+            failed += not result.ok
+            self.stdout.write(f"   {path.relative_to(out)}: {result.summary()}")
+        return failed
 
     def proposal(self, clerk) -> None:
         """The second path of DOMAIN.md §4 on the newest letter not yet proposed: up the
