@@ -133,6 +133,11 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "saraban.documents.staticfiles.WebFontFinder",  # the pages' font, made from the OS's Laksaman
+]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("SARABAN_MEDIA_ROOT", VAR_DIR / "media"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

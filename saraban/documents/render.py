@@ -27,7 +27,7 @@ Conventions of every function here:
   or a destruction list (form 25) prints in parts of at most :data:`MAX_ROWS` rows and
   :data:`MAX_TEXT` characters of typed text (``part=2`` …; :func:`book_parts`,
   :func:`destruction_list_parts`), each part saying which rows it holds. A part takes
-  at most about 25 s and 700 MB on two cores (``bench/render_bench.py``).
+  at most about 15 s and 400 MB on two cores (``bench/render_bench.py``: 11 s, 366 MB).
 * In XLSX, numbers are numbers (receive numbers, counts) and dates are dates (Excel
   serials), shown in the Buddhist era with Thai month names by the cell's number format
   (``[$-D07041E]d mmm yyyy``: Thai digits, the Thai Buddhist calendar, the Thai
@@ -86,10 +86,10 @@ CANCELLED = "ยกเลิก"
 #: table header around an unsplittable row taller than the page.
 KEEP_ROW = 300
 #: The most table rows one PDF part of a book or a destruction list holds. Measured on
-#: two cores: 1,000 rows of ordinary length render in about 12 s.
+#: two cores (bench/render_bench.py): 1,000 rows of ordinary length in 11 s, 355 MB.
 MAX_ROWS = 1_000
-#: The most characters of typed text one PDF part holds (about 9 s of WeasyPrint's time
-#: at about 30 µs a character in a table, on two cores).
+#: The most characters of typed text one PDF part holds: 272 rows of 1,000-character
+#: subjects in 11 s, 366 MB (bench/render_bench.py).
 MAX_TEXT = 300_000
 #: Excel number formats (ECMA-376 §18.8.31, the LCID prefix [$-NNCCLLLL]: NN the digits,
 #: 0D Thai or 01 Western; CC the calendar, 07 Thai Buddhist; LLLL the locale, 041E Thai).
@@ -485,7 +485,7 @@ def book_xlsx(book: Book) -> bytes:
                       c["sender"], c["addressee"], c["subject"], c["action"], _remarks(c["remarks"], r.cancelled)],
                      r.cancelled))
     footer = [clean(book.closed_note), _printed(th, book.printed_at)]
-    return _workbook(title, heading, columns, [12, 20, 18, 14, 28, 28, 50, 28, 22], rows, [f for f in footer if f],
+    return _workbook(title, heading, columns, [12, 24, 18, 14, 28, 28, 50, 28, 22], rows, [f for f in footer if f],
                      thai_digits=book.thai_digits)
 
 

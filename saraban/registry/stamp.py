@@ -30,11 +30,8 @@ must be centred and shrunk or wrapped. Its appearance machinery
 from __future__ import annotations
 
 import datetime
-import subprocess
 import uuid
-from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
 
 from django.utils import timezone
 from pyhanko.pdf_utils import generic, layout
@@ -75,7 +72,6 @@ NAME_SIZE = 12.0  #: largest font size of the agency name, pt
 NAME_MIN_ONE_LINE = 10.0  #: below this the name is wrapped to two lines instead
 LINE_SIZE = 11.0  #: font size of the number, date and time lines, pt
 LEADING = 1.2  #: line height as a multiple of the font size
-FONT_FILE = "/usr/share/fonts/truetype/tlwg/Laksaman.ttf"
 
 #: Form /Matrix per page /Rotate: turns the stamp against the page's rotation so it is
 #: upright for the reader.
@@ -181,16 +177,11 @@ def _stamp_rect(page: generic.DictionaryObject) -> tuple[tuple[float, float, flo
     return (x0 + min(xa, xb), y0 + min(ya, yb), x0 + max(xa, xb), y0 + max(ya, yb)), rotate
 
 
-@lru_cache(maxsize=1)
 def _font_file() -> str:
-    """Laksaman's path: the usual Debian place, else whatever fontconfig knows."""
-    if Path(FONT_FILE).is_file():
-        return FONT_FILE
-    found = subprocess.run(["fc-match", "-f", "%{file}", "Laksaman"],
-                           capture_output=True, text=True, check=False).stdout.strip()
-    if "laksaman" not in found.lower():
-        raise FileNotFoundError("the Laksaman font (fonts-tlwg-laksaman) is not installed")
-    return found
+    """Laksaman's file (:func:`saraban.documents.fonts.laksaman_path`, checked to be Laksaman)."""
+    from saraban.documents.fonts import laksaman_path
+
+    return str(laksaman_path("regular"))
 
 
 def _split_two(text: str, width_em) -> tuple[str, str] | None:

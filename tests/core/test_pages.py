@@ -8,7 +8,9 @@ from django.test import Client
 from saraban.routing.services import route_letter
 from tests.factories import registered_letter
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def test_login_page_is_thai_and_logging_in_lands_on_the_work(people):
@@ -86,3 +88,24 @@ def test_the_register_book_lists_entries_with_where_they_went(people):
     client.force_login(people["clerk"])
     page = client.get("/letters/book/").content.decode()
     assert "ขอรับการสนับสนุนงบประมาณ" in page and "กพส." in page  # the unit, by its short name
+
+
+def test_pages_bring_their_own_thai_font(client, people):
+    """A browser without Thai fonts still shows the service's font: the pages name it
+    through @font-face and the static files serve it (Laksaman, as WOFF2)."""
+    import io
+
+    from django.contrib.staticfiles import finders
+    from fontTools.ttLib import TTFont
+
+    client.force_login(people["clerk"])
+    html = client.get("/", follow=True).content.decode()
+    assert '@font-face{font-family:"Saraban Web";src:url("/static/fonts/saraban-web-regular.woff2")' in html
+    assert 'font-family:"Saraban Web"' in html
+    for style in ("regular", "bold"):
+        with open(finders.find(f"fonts/saraban-web-{style}.woff2"), "rb") as fh:
+            data = fh.read()
+        assert data[:4] == b"wOF2"
+        font = TTFont(io.BytesIO(data))
+        assert ord("ก") in font.getBestCmap() and ord("๙") in font.getBestCmap()
+        assert (font["OS/2"].usWeightClass >= 700) == (style == "bold")

@@ -15,13 +15,8 @@ The readings are deterministic (a fixed clock, fixed texts, Tesseract on the sam
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-import re
-
 import pytest
 from django.utils import timezone
-from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from saraban.documents import proof

@@ -22,7 +22,9 @@ from saraban.registry.models import Letter, Register, RegisterEntry
 
 from tests.conftest import pdf_text
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 FIELDS = {"document_number": "ยธ ๐๓๐๓/ว ๑๓", "document_date": "๑๔ มีนาคม ๒๕๖๕", "subject": "ระบบการยื่นคำร้องออนไลน์",
           "addressee": "หัวหน้าหน่วยงาน", "issuing_office": "กองพัฒนาการคุมประพฤติ"}
@@ -295,3 +297,30 @@ def test_a_registered_pdf_carries_the_receive_stamp_and_the_original_is_unchange
     assert letter.files.filter(role="stamped").count() == 1
     api.force_authenticate(people["ict_staff"])
     assert api.get(f"/api/letters/{letter.pk}/files/stamped").status_code == 404
+
+
+def test_a_long_book_prints_in_parts_through_the_api_and_the_page(people, monkeypatch):
+    """No PDF holds more than ``render.MAX_ROWS`` rows (1,000; 3 here), so no print runs
+    for minutes; the page links every part, the API says how many there are."""
+    from django.test import Client
+
+    from saraban.documents import render
+
+    monkeypatch.setattr(render, "MAX_ROWS", 3)
+    clerk = people["clerk"]
+    code = register(clerk, 1).register.code
+    for n in range(2, 8):
+        register(clerk, n)
+    api = APIClient()
+    api.force_authenticate(clerk)
+    assert api.get(f"/api/registers/{code}/book").json()["pdf_parts"] == 3
+    last = api.get(f"/api/registers/{code}/book", {"export": "pdf", "part": "๓"})
+    assert last.status_code == 200 and last["X-Parts"] == "3"
+    text = pdf_text(b"".join(last.streaming_content))
+    assert "ส่วนที่ ๓/๓" in text and "รายการที่ ๗–๗ จาก ๗ รายการ" in text and "ยธ ๐๓๐๓/7" in text
+    beyond = api.get(f"/api/registers/{code}/book", {"export": "pdf", "part": "4"})
+    assert beyond.status_code == 400 and beyond.json()["code"] == "invalid_part" and "๓ ส่วน" in beyond.json()["title"]
+    page = Client()
+    page.force_login(clerk)
+    html = page.get("/letters/book/", {"register": code}).content.decode()
+    assert "ทีละไม่เกิน ๑,๐๐๐ รายการ" in html and "part=3" in html and "ส่วนที่ ๓" in html
