@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import asdict, dataclass, field
 from io import BytesIO
 
@@ -89,11 +90,44 @@ CODE_NO_SIGNATURES = "no_signatures"
 MSG_EMPTY = "ไม่ได้แนบไฟล์ หรือไฟล์ว่างเปล่า กรุณาเลือกไฟล์ PDF ที่ต้องการตรวจสอบ"
 MSG_NOT_PDF = ("ไฟล์นี้ไม่ใช่ PDF หรือไฟล์เสีย/ไม่ครบ จึงตรวจลายมือชื่อไม่ได้ "
                "กรุณาตรวจว่าเลือกไฟล์ถูกต้อง หรือขอไฟล์ต้นฉบับจากผู้ส่งอีกครั้ง")
+MSG_TRUNCATED = ("ไฟล์ PDF นี้ไม่ครบ ส่วนท้ายของไฟล์ขาดหายไป (ไฟล์ถูกตัด เช่น ดาวน์โหลดหรือส่งต่อไม่สำเร็จ) "
+                 "จึงตรวจลายมือชื่อไม่ได้ กรุณาดาวน์โหลดหรือขอไฟล์ฉบับเต็มจากผู้ส่งอีกครั้ง")
 MSG_ENCRYPTED = ("ไฟล์ PDF นี้ถูกตั้งรหัสผ่านไว้ จึงตรวจลายมือชื่อไม่ได้ "
                  "กรุณาขอไฟล์ที่ไม่มีรหัสผ่านจากผู้ส่ง")
 MSG_SIGNATURES_UNREADABLE = ("ไฟล์นี้มีลายมือชื่ออิเล็กทรอนิกส์ที่โครงสร้างเสีย อ่านไม่ได้ "
                              "จึงถือว่าลายมือชื่อในไฟล์นี้ใช้ยืนยันเอกสารไม่ได้")
 MSG_NO_SIGNATURES = "ไม่มีลายมือชื่ออิเล็กทรอนิกส์ในไฟล์นี้"
+
+
+#: Where a complete file keeps its end-of-file marker. ISO 32000-1 §7.5.5: "The last
+#: line of the file shall contain only the end-of-file marker, %%EOF"; readers are
+#: laxer and take it anywhere in the last 1,024 bytes (PDF Reference 1.7, Appendix H,
+#: the implementation note on §3.4.4 "File Trailer"), and so does pyHanko's reader
+#: (``pyhanko.pdf_utils.reader.process_data_at_eof``).
+EOF_WINDOW = 1024
+_EOF = b"%%EOF"
+#: PDF white-space (ISO 32000-1 §7.2.2): what may follow the last ``%%EOF``.
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
+#: After the last ``%%EOF``, a further revision (an incremental update) that was cut
+#: off: it begins with an object header (``12 0 obj``, or just its first digits), or
+#: holds one, a cross-reference table or a trailer.
+_CUT_REVISION = re.compile(rb"\d|.*?(?:obj|xref|trailer)", re.DOTALL)
+
+
+def is_cut_off(data: bytes) -> bool:
+    """Whether ``data`` (a file that starts as a PDF) lacks its end: no ``%%EOF`` in
+    its last :data:`EOF_WINDOW` bytes, or after the last one the beginning of a later
+    revision that did not arrive (a cut just after an earlier revision's ``%%EOF``).
+
+    Trailing white-space or other junk after a complete file's ``%%EOF`` is tolerated,
+    as readers do. A cut exactly at the end of an earlier revision leaves a complete
+    PDF (that revision) and cannot be told from one."""
+    tail = data[-EOF_WINDOW:]
+    end = tail.rfind(_EOF)
+    if end < 0:
+        return True
+    rest = tail[end + len(_EOF):].strip(_PDF_WHITESPACE)
+    return bool(rest) and _CUT_REVISION.match(rest) is not None
 
 
 def msg_too_large(limit_bytes: int) -> str:
@@ -246,9 +280,10 @@ def validate_pdf(data: bytes, *, roots=None, fetching: bool | None = None) -> Re
 
     Returns:
         A :class:`Report`; never raises for a bad file (empty, over
-        :data:`ABSOLUTE_MAX_BYTES`, not a PDF, truncated, encrypted with a password,
-        broken signature structures, more than :data:`MAX_SIGNATURES`): ``error`` and
-        ``code`` say which.
+        :data:`ABSOLUTE_MAX_BYTES`, not a PDF, cut off (:func:`is_cut_off`, the Thai
+        :data:`MSG_TRUNCATED`), encrypted with a password, broken signature
+        structures, more than :data:`MAX_SIGNATURES`): ``error`` and ``code`` say
+        which.
     """
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -258,6 +293,10 @@ def validate_pdf(data: bytes, *, roots=None, fetching: bool | None = None) -> Re
         return Report(error=msg_too_large(ABSOLUTE_MAX_BYTES), code=CODE_TOO_LARGE)
     if b"%PDF-" not in data[:1024]:
         return Report(error=MSG_NOT_PDF, code=CODE_NOT_PDF)
+    if is_cut_off(data):
+        # Before pyHanko: its non-strict reader may recover an earlier, complete revision
+        # of a cut file (one without the signature) and answer "no signature".
+        return Report(error=MSG_TRUNCATED, code=CODE_NOT_PDF)
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         if reader.encrypted:

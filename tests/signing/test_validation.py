@@ -13,6 +13,8 @@ import datetime as dt
 import io
 import json
 import os
+import random
+import re
 import subprocess
 import sys
 from io import BytesIO
@@ -31,7 +33,7 @@ from rest_framework.test import APIClient
 
 from saraban.registry.stamp import stamp_receive
 from saraban.signing import pades, pki, trust
-from saraban.signing.validation import validate_pdf
+from saraban.signing.validation import MSG_TRUNCATED, validate_pdf
 from tests.signing.conftest import PASSWORD, letter_pdf, nss_db, pdfsig
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,7 +105,7 @@ def pdfsig_blocks(report: str) -> list[str]:
 
 
 def test_signed_letter_is_intact_and_trusted_here_and_in_pdfsig(signed, ca, pki_world, trusted_nss, tmp_path):
-    before = timezone.now()
+    before, asked = timezone.now(), pki_world.server.hits.get("ocsp", 0)
     report = validate_pdf(signed, roots=[ca], fetching=True)
 
     assert report.exit_code == 0 and not report.error
@@ -119,7 +121,7 @@ def test_signed_letter_is_intact_and_trusted_here_and_in_pdfsig(signed, ca, pki_
     assert s.signing_time.tzinfo is not None
     assert before - dt.timedelta(minutes=10) < s.signing_time <= timezone.now()
     assert str(timezone.localtime(s.signing_time).year + 543) in _arabic(s.signing_time_text)
-    assert pki_world.server.hits.get("ocsp", 0) > 0  # the revocation status was asked online
+    assert pki_world.server.hits.get("ocsp", 0) > asked  # this check asked the revocation status online
     json.dumps(report.to_dict())  # JSON-able as it is
 
     out = pdfsig(signed, tmp_path, trusted_nss)
@@ -311,15 +313,73 @@ def _encrypted(pdf: bytes, user_password: str) -> bytes:
     return out.getvalue()
 
 
+def contents_hex(pdf: bytes) -> tuple[int, int]:
+    """Where the (last) signature's ``/Contents`` hex string lies: ``(start, end)``."""
+    start = pdf.rindex(b"/Contents <") + len(b"/Contents <")
+    return start, pdf.index(b">", start)
+
+
+def revision_ends(pdf: bytes) -> set[int]:
+    """The lengths at which ``pdf`` cut off is still a complete earlier revision: right
+    after each ``%%EOF``, with or without the end-of-line that follows it."""
+    ends = set()
+    for match in re.finditer(rb"%%EOF(\r\n|\r|\n)?", pdf):
+        ends.update({match.start() + len(b"%%EOF"), match.end()})
+    return ends
+
+
+def cut_points(pdf: bytes) -> dict[str, int]:
+    """Where to cut ``pdf``, all defined by its size or structure: every seventh of
+    the file, inside the signature's ``/Contents``, a byte after the first revision's
+    ``%%EOF`` (where pyHanko's non-strict reader falls back on the unsigned revision),
+    just before the final ``%%EOF`` and inside it. Cuts that land exactly at the end
+    of an earlier revision are left out: what remains is a complete PDF (that
+    revision), see test_a_cut_at_the_end_of_an_earlier_revision_is_that_revision."""
+    start, end = contents_hex(pdf)
+    first_end = pdf.index(b"%%EOF") + len(b"%%EOF")
+    final_eof = pdf.rindex(b"%%EOF")
+    points = {f"{k}/7": len(pdf) * k // 7 for k in range(1, 7)}
+    points |= {"inside /Contents": (start + end) // 2, "just after the first revision": first_end + 2,
+               "before the final %%EOF": final_eof, "inside the final %%EOF": final_eof + 3}
+    return {name: at for name, at in points.items() if at not in revision_ends(pdf)}
+
+
 @pytest.mark.parametrize("name", ["empty", "text", "truncated", "password", "garbage_after_header"])
 def test_bad_files_get_a_thai_error_never_an_exception(name, signed, ca):
-    data = {"empty": b"", "text": "สวัสดี ไม่ใช่ PDF".encode(), "truncated": signed[: len(signed) // 3],
+    data = {"empty": b"", "text": "สวัสดี ไม่ใช่ PDF".encode(),
+            "truncated": signed[: sum(contents_hex(signed)) // 2],  # in the middle of the signature value
             "password": _encrypted(letter_pdf(), "secret"),
-            "garbage_after_header": b"%PDF-1.7\n" + os.urandom(2000)}[name]
+            "garbage_after_header": b"%PDF-1.7\n" + random.Random(15).randbytes(2000)}[name]
     report = validate_pdf(data, roots=[ca])
     assert report.exit_code == 1 and not report.signatures
     assert report.error and any("\u0e00" <= c <= "\u0e7f" for c in report.error)
     assert report.code == ("pdf_encrypted" if name == "password" else "pdf_unreadable")
+    if name == "truncated":
+        assert report.error == MSG_TRUNCATED and "ไม่ครบ" in report.error and "ฉบับเต็ม" in report.error
+
+
+def test_a_file_cut_anywhere_is_incomplete_not_unsigned(signed, signed_lta, ca):
+    """Cut at every seventh, inside the signature, just after an earlier revision and
+    at the final ``%%EOF``: always "incomplete, get the whole file again", never "no
+    signature" (an earlier revision recovered) nor an exception."""
+    for name, pdf in (("B-B", signed), ("B-LTA", signed_lta)):
+        points = cut_points(pdf)
+        assert {"inside /Contents", "before the final %%EOF", "inside the final %%EOF"} <= set(points), points
+        for where, at in points.items():
+            report = validate_pdf(pdf[:at], roots=[ca])
+            assert (report.code, report.error) == ("pdf_unreadable", MSG_TRUNCATED), (name, where, at)
+            assert report.exit_code == 1 and not report.signatures
+    # a complete file with trailing white-space or junk after %%EOF is still read as readers do
+    assert validate_pdf(signed + b"\r\n\x00\x00", roots=[ca]).exit_code == 0
+    assert validate_pdf(signed + b"--boundary--\r\n", roots=[ca]).exit_code == 0
+
+
+def test_a_cut_at_the_end_of_an_earlier_revision_is_that_revision(signed, ca):
+    """What remains is the complete unsigned letter the signer started from: a PDF
+    without a signature, as any reader would show it (nothing tells it from one)."""
+    unsigned = letter_pdf()
+    assert signed.startswith(unsigned)  # signing appends a revision
+    assert validate_pdf(signed[:len(unsigned)], roots=[ca]).code == "no_signatures"
 
 
 def test_no_signature_is_exit_1_with_a_thai_message(ca):
