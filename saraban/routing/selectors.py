@@ -101,7 +101,8 @@ def active_acting(position: Position, at: datetime | None = None) -> ActingAssig
     """The person acting for ``position`` (รักษาราชการแทน) at ``at`` (now), latest order first."""
     at = at or timezone.now()
     return (ActingAssignment.objects.filter(position=position, starts_at__lte=at)
-            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at)).select_related("user").order_by("-starts_at").first())
+            .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at)).select_related("user")
+            .order_by("-starts_at", "-id").first())
 
 
 def active_delegation(from_position: Position, to_position: Position, choice: str,
@@ -111,7 +112,7 @@ def active_delegation(from_position: Position, to_position: Position, choice: st
     at = at or timezone.now()
     for delegation in (Delegation.objects.filter(from_position=from_position, to_position=to_position,
                                                  starts_at__lte=at)
-                       .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at))):
+                       .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=at)).order_by("-starts_at", "-id")):
         if choice in delegation.powers:
             return delegation
     return None
@@ -176,7 +177,7 @@ def letter_timeline(letter) -> list[TimelineItem]:
                                       overdue=bool(r.due_at and r.done_at > r.due_at)))
         elif r.is_open and r.due_at and r.due_at < now and not r.escalated_at:
             items.append(TimelineItem(now, "overdue", f"{r.target_name} เกินกำหนด", r.pk, overdue=True))
-    for e in letter.endorsements.select_related("endorsed_by", "recorded_by", "position").order_by("endorsed_at"):
+    for e in letter.endorsements.select_related("endorsed_by", "recorded_by", "position").order_by("endorsed_at", "id"):
         recorded = "" if e.recorded_by_id == e.endorsed_by_id else f" (บันทึกโดย {e.recorded_by.display_name})"
         items.append(TimelineItem(e.endorsed_at, "endorsed", f"เกษียน: {e.get_choice_display()} {e.text} — "
                                   f"{e.signature_line.replace(chr(10), ' ')}{recorded}".strip(), e.route_id))
@@ -195,4 +196,4 @@ def pending_proposals(user) -> QuerySet[Route]:
                                  status__in=[Route.Status.SENT, Route.Status.RECEIVED],
                                  letter__in=visible_letters(viewer_for(user)))
             .select_related("letter", "position", "from_unit", "sent_by")
-            .order_by(F("due_at").asc(nulls_last=True), "sent_at"))
+            .order_by(F("due_at").asc(nulls_last=True), "sent_at", "id"))

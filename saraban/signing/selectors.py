@@ -45,7 +45,7 @@ def unsigned_endorsements(user, *, letter=None, limit: int = 100) -> QuerySet:
             .exclude(Exists(Signature.objects.filter(endorsement=OuterRef("pk")))))
     if letter is not None:
         rows = rows.filter(letter=letter)
-    return rows.select_related("letter").order_by("-endorsed_at")[:limit]
+    return rows.select_related("letter").order_by("-endorsed_at", "-id")[:limit]
 
 
 def pending_for(user, *, limit: int = 100) -> list[Pending]:
@@ -65,13 +65,14 @@ def pending_for(user, *, limit: int = 100) -> list[Pending]:
                 .exclude(file="")
                 .exclude(Exists(Signature.objects.filter(outgoing=OuterRef("pk"), signer=user)))
                 .annotate(named=Case(When(signer_name=user.display_name, then=0), default=1))
-                .select_related("desk_unit").order_by("named", "-sent_at")[:limit])
+                .select_related("desk_unit").order_by("named", "-sent_at", "-id")[:limit])
     return items + [Pending("outgoing", outgoing=o) for o in outgoing]
 
 
 def recent_signatures(user, *, limit: int = 20) -> QuerySet[Signature]:
     """The signatures ``user`` made, newest first."""
-    return Signature.objects.filter(signer=user).select_related("letter", "outgoing").order_by("-signed_at")[:limit]
+    return (Signature.objects.filter(signer=user).select_related("letter", "outgoing")
+            .order_by("-signed_at", "-id")[:limit])
 
 
 def letter_signatures(letter) -> QuerySet[Signature]:

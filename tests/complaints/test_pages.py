@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
+from ocr.thai import to_thai_digits
 from saraban.complaints.models import Complaint
 from tests.complaints.conftest import person
 
@@ -62,10 +64,12 @@ def test_intake_to_notified_complainant_through_the_pages(people, welfare_staff)
     public = Client().get(f"/complaints/track/{complaint.tracking_code}/")
     html = public.content.decode()
     assert public.status_code == 200
+    # dates in the Buddhist era: the year it was received (not "๒๕๖…", which ends with 2569)
+    received_be = to_thai_digits(str(timezone.localdate(complaint.received_at).year + 543))
     for label in ["ลงทะเบียนรับเรื่อง", "เสนอผู้บริหารพิจารณา", "ส่งเรื่องให้หน่วยงานที่เกี่ยวข้องดำเนินการ",
                   "แจ้งผู้ร้องว่าได้รับเรื่องแล้ว", "หน่วยงานรายงานผลการตรวจสอบ", "ขอข้อมูลเพิ่มเติมจากหน่วยงาน",
                   "ตรวจสอบความครบถ้วนของรายงานแล้ว", "สรุปผลเสนอผู้บริหาร", "แจ้งผลการดำเนินการให้ผู้ร้องทราบ",
-                  "ส่งศูนย์ช่วยเหลือสังคมดำเนินการ", "ศูนย์ช่วยเหลือสังคม", "๒๕๖"]:
+                  "ส่งศูนย์ช่วยเหลือสังคมดำเนินการ", "ศูนย์ช่วยเหลือสังคม", received_be]:
         assert label in html, label
     for secret in [p["name"], "สมหญิง", p["national_id"], p["phone"], p["email"], p["address"], "หมู่ ๗",
                    "อาศัยอยู่ลำพัง", "ลงพื้นที่แล้ว", "สถานคุ้มครองแล้ว", "วิชัย", "ใจดี", "welfare_staff"]:

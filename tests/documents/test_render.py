@@ -426,3 +426,45 @@ def test_an_outgoing_letter_lists_at_most_a_hundred_references():
     doc = replace(EXTERNAL, references=tuple(f"หนังสือที่ {n} ฉบับ" for n in range(1, 151)))
     text = squash(" ".join(pages(outgoing_letter_pdf(doc))))
     assert "หนังสือที่๑๐๐ฉบับ" in text and "หนังสือที่๑๐๑ฉบับ" not in text and "ตัดรายการส่วนที่เกิน:อีก๕๐รายการ" in text
+
+
+# --------------------------------------------------------------------------- the regulation's geometry
+
+
+def _line_boxes(pdf: bytes) -> list[tuple[float, float, float, str]]:
+    """Page 1's text lines as poppler sees them: (top, left, right) in cm and the text."""
+    import subprocess
+
+    xml = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox-layout", "-", "-"], input=pdf,
+                         capture_output=True, check=True).stdout.decode()
+    cm = 2.54 / 72
+    return [(float(y0) * cm, float(x0) * cm, float(x1) * cm, normalize(" ".join(re.findall(r">([^<]+)</word>", body))))
+            for x0, y0, x1, body in re.findall(
+                r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*?)</line>', xml, re.S)]
+
+
+def test_a_memo_falls_where_the_regulations_form_puts_it():
+    """Measured against the memo of the regulation's forms (Word, TH SarabunPSK 16 pt):
+    margins 3 cm and 2 cm, lines 0.74 cm apart (Word's single spacing for TH Sarabun),
+    a 1.5-line gap before the addressee, the references, the enclosures and the text,
+    the name 3½ lines under the last line, the sign-off column from the line's middle."""
+    body = ("๑. ตามที่กองกลางได้ขอให้ศูนย์เทคโนโลยีสารสนเทศและการสื่อสารพิจารณาให้ความเห็นชอบในการจัดหา"
+            "ครุภัณฑ์คอมพิวเตอร์สำหรับงานสารบรรณ จำนวน ๑๐ เครื่อง รายละเอียดตามอ้างถึง นั้น\n\n"
+            "จึงเรียนมาเพื่อโปรดพิจารณา")
+    memo = OutgoingDocument(document_type="internal", agency_name="สำนักงานปลัดกระทรวง", owner_unit="กองกลาง",
+                            contact="โทร. ๐ ๒๖๕๙ ๖๑๒๓", document_number="พม ๐๒๐๑/๒๑๔", document_date=date(2026, 1, 30),
+                            subject="ขอความเห็นชอบจัดหาครุภัณฑ์คอมพิวเตอร์", addressee="ผู้อำนวยการกองกลาง",
+                            references=("หนังสือกองกลาง ที่ พม ๐๒๐๑/๑๖๐ ลงวันที่ ๒๕ มกราคม ๒๕๖๙",), body=body,
+                            signer_name="นายสมชาย ใจดี", signer_position="ผู้อำนวยการศูนย์เทคโนโลยีสารสนเทศ")
+    lines = _line_boxes(outgoing_letter_pdf(memo))
+    top = {text.split()[0]: y for y, _x0, _x1, text in lines}
+    assert min(x0 for _y, x0, _x1, _t in lines) == pytest.approx(3.0, abs=0.05)  # left margin 3 cm
+    assert max(x1 for _y, _x0, x1, _t in lines) <= 19.0 + 0.05  # right margin 2 cm
+    paragraph = next(i for i, (_y, _x0, _x1, text) in enumerate(lines) if text.startswith("๑. ตามที่"))
+    assert lines[paragraph][1] == pytest.approx(5.5, abs=0.05)  # first-line indent 2.5 cm
+    assert lines[paragraph + 1][0] - lines[paragraph][0] == pytest.approx(0.74, abs=0.02)  # single: 20.96 pt
+    assert top["อ้างถึง"] - top["เรียน"] == pytest.approx(1.11, abs=0.03)  # "๑.๕ เท่า"
+    last = max(y for y, _x0, _x1, text in lines if text.startswith("จึงเรียน"))
+    name = next((y, x0, x1) for y, x0, x1, text in lines if text.startswith("(นายสมชาย"))
+    assert name[0] - last == pytest.approx(2.59, abs=0.05)  # 3½ lines, as the form's example
+    assert (name[1] + name[2]) / 2 == pytest.approx(15.0, abs=0.1)  # centred in the right half (11–19 cm)

@@ -105,15 +105,16 @@ def test_email_through_a_real_smtp_server(people, smtp_server):
 def test_a_mail_server_outage_keeps_the_email_for_later(people, settings):
     import socket
 
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
-    give_addresses(people, "executive")
-    services.notify(event=events.PROPOSAL_AWAITING, recipients=[people["executive"]], title="เสนอ")
-    now = timezone.now()
-    assert services.deliver_pending(now=now)["emails"] == 0  # did not raise
+    # A port nobody listens on: held (bound, not listening) while it is used, so that no
+    # other program can take it meanwhile and answer; connecting to it is refused.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", closed.getsockname()[1], 2
+        give_addresses(people, "executive")
+        services.notify(event=events.PROPOSAL_AWAITING, recipients=[people["executive"]], title="เสนอ")
+        now = timezone.now()
+        assert services.deliver_pending(now=now)["emails"] == 0  # did not raise
     assert Notification.objects.get().email_state == "immediate"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.deliver_pending(now=now + dt.timedelta(minutes=11))["emails"] == 1
@@ -185,12 +186,12 @@ def test_webhook_given_up_after_the_last_attempt(people, receiver):
 def test_an_unreachable_webhook_does_not_stop_the_worker(people):
     import socket
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    services.create_webhook(actor=people["admin"], name="ปิดอยู่", url=f"http://127.0.0.1:{port}/",
-                            events=[events.ROUTE_RECEIVED])
-    services.notify(event=events.ROUTE_RECEIVED, recipients=[], title="x")
-    assert services.deliver_pending()["webhooks_failed"] == 1
+    with socket.socket() as closed:  # bound, not listening, for the whole test: refused, and nobody else's
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+        services.create_webhook(actor=people["admin"], name="ปิดอยู่", url=f"http://127.0.0.1:{port}/",
+                                events=[events.ROUTE_RECEIVED])
+        services.notify(event=events.ROUTE_RECEIVED, recipients=[], title="x")
+        assert services.deliver_pending()["webhooks_failed"] == 1
     delivery = WebhookDelivery.objects.get()
     assert delivery.state == "pending" and delivery.last_error  # the error kind, retried later

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import zlib
 
 import pytest
@@ -17,7 +16,7 @@ from ocr.errors import (
     UnsupportedType,
 )
 from ocr.preflight import MAX_PAGES, preflight
-from tests.hostile import png_bytes, png_header_only
+from tests.hostile import finishes, forbid_decoding, png_bytes, png_header_only
 
 
 def _png_header_only(path, width, height):
@@ -79,12 +78,14 @@ def test_truncated_jpeg(tmp_path):
         preflight(p)
 
 
-def test_huge_png_is_rejected_fast(tmp_path):
+def test_huge_png_is_rejected_fast(tmp_path, monkeypatch):
+    """From its header alone: no pixel is decoded (rather than a time limit, which
+    depends on how busy the machine is)."""
     p = _png_header_only(tmp_path / "huge.png", 20_000, 20_000)
-    t0 = time.perf_counter()
+    decoded = forbid_decoding(monkeypatch)
     with pytest.raises(ImageTooLarge) as exc:
         preflight(p)
-    assert time.perf_counter() - t0 < 0.5
+    assert decoded == []
     assert exc.value.code == "image_too_large"
     _assert_thai_message(exc.value)
 
@@ -95,7 +96,7 @@ def test_a_50_megapixel_image_is_refused_and_a_600_dpi_a4_scan_is_not(tmp_path):
     assert preflight(_png_header_only(tmp_path / "a4-600dpi.png", 4_960, 7_016)).pages == 1
 
 
-def test_a_zip_bomb_png_is_refused_without_decoding(tmp_path):
+def test_a_zip_bomb_png_is_refused_without_decoding(tmp_path, monkeypatch):
     """A few hundred kilobytes that would inflate to 2.5 GB of pixels."""
     p = tmp_path / "bomb.png"
     width = height = 50_000
@@ -104,10 +105,10 @@ def test_a_zip_bomb_png_is_refused_without_decoding(tmp_path):
     data = b"".join(compressor.compress(row) for _ in range(200)) + compressor.flush()
 
     p.write_bytes(png_bytes(width, height, data))
-    t0 = time.perf_counter()
+    decoded = forbid_decoding(monkeypatch)
     with pytest.raises(ImageTooLarge):
         preflight(p)
-    assert time.perf_counter() - t0 < 0.5
+    assert decoded == []
 
 
 def test_a_pdf_whose_page_tree_loops_is_refused(tmp_path):
@@ -123,10 +124,8 @@ def test_a_pdf_whose_page_tree_loops_is_refused(tmp_path):
     body += b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
     p = tmp_path / "loop.pdf"
     p.write_bytes(bytes(body))
-    t0 = time.perf_counter()
     with pytest.raises(InputError) as exc:
-        preflight(p)
-    assert time.perf_counter() - t0 < 2
+        finishes(lambda: preflight(p))  # refused, not walked for ever
     _assert_thai_message(exc.value)
 
 

@@ -14,7 +14,9 @@ from saraban.registry.models import OutgoingLetter, Register, RegisterEntry
 
 from tests.conftest import pdf_text
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 LETTER = {"document_type": "external", "subject": "ขอเชิญประชุมคณะทำงาน", "addressee": "ผู้ว่าราชการจังหวัดราชบุรี",
           "body": "ด้วยกระทรวงกำหนดประชุมคณะทำงานในวันที่ ๕ ธันวาคม ๒๕๖๙\n\nจึงเรียนมาเพื่อโปรดพิจารณา",

@@ -22,7 +22,9 @@ from saraban.registry.models import (
     RegisterEntry,
 )
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
 

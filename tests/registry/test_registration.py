@@ -13,7 +13,9 @@ from saraban.core.models import AuditEvent
 from saraban.registry import services
 from saraban.registry.models import Letter, RegisterCounter
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 FIELDS = {"document_number": "ยธ ๐๓๐๓/ว ๑๓", "document_date": "๑๔ มีนาคม ๒๕๖๕", "subject": "ระบบการยื่นคำร้องออนไลน์",
           "addressee": "หัวหน้าหน่วยงาน", "issuing_office": "กองพัฒนาการคุมประพฤติ"}

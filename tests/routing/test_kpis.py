@@ -13,7 +13,9 @@ from saraban.routing.kpis import HEADERS, kpis_csv, kpis_xlsx, unit_month_kpis
 from saraban.routing.models import Route, Unit
 from tests.factories import registered_letter
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def at(text: str) -> dt.datetime:
@@ -117,6 +119,9 @@ def test_csv_and_xlsx_carry_the_figures_with_thai_headers(october):
     assert by_code["OPS-ICT-SYS"]["ร้อยละทันกำหนด"] == 100.0
     assert by_code["OPS-INSPECT-REGION"]["หนังสือเพื่อดำเนินการที่ได้รับ"] == 5
     assert by_code["OPS-INSPECT-REGION"]["ลงทะเบียนรับ"] == 0
+    # the month is a date a spreadsheet sorts, shown as "ตุลาคม ๒๕๖๙"
+    assert by_code["OPS-INSPECT-REGION"]["เดือน"] == dt.datetime(2026, 10, 1)
+    assert sheet["C2"].is_date and sheet["C2"].number_format == "[$-D07041E]mmmm yyyy"
 
 
 def test_text_that_looks_like_a_formula_stays_text(people):

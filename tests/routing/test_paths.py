@@ -18,7 +18,9 @@ from saraban.registry.models import Register, RegisterEntry
 from saraban.routing.models import Endorsement, Position, Route
 from tests.factories import registered_letter
 
-pytestmark = pytest.mark.django_db
+# A fixed clock (tests/conftest.py): numbers restart each year and books, pages and
+# assertions read today's date, so a run across midnight or the new year must not see two.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
 
 
 def client_for(user) -> Client:

@@ -14,6 +14,7 @@ from io import BytesIO
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from saraban.core.models import AuditEvent
@@ -121,13 +122,16 @@ def test_an_endorsement_is_signed_over_the_stamped_letter_and_validates_everywhe
     assert "Signature is Valid." in report and "Certificate is Trusted." in report
 
     # the visible appearance: the endorsement text, the signature line and the BE date, in Thai
+    # (the year of the signing moment in Bangkok: it turns at midnight on 31 December)
+    from ocr.thai import to_thai_digits
     from tests.conftest import pdf_text
 
+    signature = Signature.objects.get(letter=letter)
     text = pdf_text(signed)
-    assert "มอบ กองตรวจราชการ" in text and "ผู้อำนวยการกองกลาง" in text and "๒๕๖๙" in text
+    year_be = to_thai_digits(str(timezone.localdate(signature.signed_at).year + 543))
+    assert "มอบ กองตรวจราชการ" in text and "ผู้อำนวยการกองกลาง" in text and year_be in text
 
     # the audit record: who, what, when, which certificate, from where
-    signature = Signature.objects.get(letter=letter)
     assert signature.signer == director and signature.endorsement == endorsement
     assert signature.client_address == "10.1.2.3" and signature.user_agent == "saraban-test"
     event = AuditEvent.objects.get(action="letter.sign", target_id=str(letter.pk))
