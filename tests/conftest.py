@@ -71,6 +71,13 @@ def _no_remembered_worker():
     workers._seen = (0.0, False)
 
 
+@pytest.fixture
+def thai_digits(settings):
+    """Numbers in messages and documents in Thai digits, whatever the environment sets
+    (``SARABAN_THAI_DIGITS``), for tests that read them."""
+    settings.SARABAN_THAI_DIGITS = True
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache: throttles (public complaint status,

@@ -22,3 +22,12 @@ def registered_letter(actor, *, text: str = "", **fields):
         letter.refresh_from_db()
     index_letter(letter_id=letter.pk)
     return letter
+
+
+def api_client(user):
+    """A DRF test client signed in as ``user``."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(user)
+    return client

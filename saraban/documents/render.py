@@ -225,6 +225,13 @@ def fit(text: str | None, kind: str, th: Thai | None = None, *, limit: int | Non
             f"จาก {number(f'{len(text):,}')} ตัวอักษร]")
 
 
+def _fitted(rows, kinds: dict[str, str], th: Thai) -> tuple[list[dict[str, str]], list[range]]:
+    """Each row's typed columns (``kinds``: attribute → field kind) cut at their limits
+    (:func:`fit`), and the parts the rows print in (:func:`_split`)."""
+    cells = [{name: fit(getattr(row, name), kind, th) for name, kind in kinds.items()} for row in rows]
+    return cells, _split([sum(map(len, c.values())) for c in cells])
+
+
 def _split(sizes: list[int]) -> list[range]:
     """Consecutive row ranges of at most :data:`MAX_ROWS` rows and :data:`MAX_TEXT`
     characters (a row is never split; one longer row makes a part of its own)."""
@@ -389,18 +396,9 @@ BOOK_KINDS = {"document_number": "document_number", "sender": "party", "addresse
               "action": "instruction", "remarks": "remarks"}
 
 
-def _book_cells(row, th: Thai) -> dict[str, str]:
-    return {name: fit(getattr(row, name), kind, th) for name, kind in BOOK_KINDS.items()}
-
-
-def _book_parts(book: Book, th: Thai) -> tuple[list[dict[str, str]], list[range]]:
-    cells = [_book_cells(row, th) for row in book.rows]
-    return cells, _split([sum(map(len, c.values())) for c in cells])
-
-
 def book_parts(book: Book) -> int:
     """How many PDF parts :func:`book_pdf` prints ``book`` in (1 for most books)."""
-    return len(_book_parts(book, Thai(book.thai_digits))[1])
+    return len(_fitted(book.rows, BOOK_KINDS, Thai(book.thai_digits))[1])
 
 
 def book_pdf(book: Book, *, part: int = 1) -> bytes:
@@ -427,7 +425,7 @@ def book_pdf(book: Book, *, part: int = 1) -> bytes:
     title = _choice(BOOK_TITLES, book.direction, "direction")
     th = Thai(book.thai_digits)
     period = _period(book, th)
-    cells, parts = _book_parts(book, th)
+    cells, parts = _fitted(book.rows, BOOK_KINDS, th)
     rows = _pick(parts, part)
     groups: list[dict[str, Any]] = []
     for index in rows:
@@ -478,12 +476,9 @@ def book_xlsx(book: Book) -> bytes:
     heading = " ".join(filter(None, [title, fit(book.register_name, "party", th), fit(book.agency_name, "party", th),
                                      _period(book, th)]))
     columns = [BOOK_NUMBER_HEADINGS[book.direction], "วันที่ลงทะเบียน", *BOOK_COLUMNS]
-    rows = []
-    for r in book.rows:
-        c = _book_cells(r, th)
-        rows.append(([_number_cell(r.number), _naive(r.registered_at), c["document_number"], r.document_date,
-                      c["sender"], c["addressee"], c["subject"], c["action"], _remarks(c["remarks"], r.cancelled)],
-                     r.cancelled))
+    rows = [([_number_cell(r.number), _naive(r.registered_at), c["document_number"], r.document_date, c["sender"],
+              c["addressee"], c["subject"], c["action"], _remarks(c["remarks"], r.cancelled)], r.cancelled)
+            for r, c in zip(book.rows, _fitted(book.rows, BOOK_KINDS, th)[0])]
     footer = [clean(book.closed_note), _printed(th, book.printed_at)]
     return _workbook(title, heading, columns, [12, 24, 18, 14, 28, 28, 50, 28, 22], rows, [f for f in footer if f],
                      thai_digits=book.thai_digits)
@@ -531,18 +526,9 @@ DESTRUCTION_KINDS = {"file_code": "name", "document_number": "document_number", 
                      "decision": "remarks", "remarks": "remarks"}
 
 
-def _destruction_cells(item, th: Thai) -> dict[str, str]:
-    return {name: fit(getattr(item, name), kind, th) for name, kind in DESTRUCTION_KINDS.items()}
-
-
-def _destruction_parts(lst: DestructionList, th: Thai) -> tuple[list[dict[str, str]], list[range]]:
-    cells = [_destruction_cells(item, th) for item in lst.items]
-    return cells, _split([sum(map(len, c.values())) for c in cells])
-
-
 def destruction_list_parts(lst: DestructionList) -> int:
     """How many PDF parts :func:`destruction_list_pdf` prints ``lst`` in (1 for most lists)."""
-    return len(_destruction_parts(lst, Thai(lst.thai_digits))[1])
+    return len(_fitted(lst.items, DESTRUCTION_KINDS, Thai(lst.thai_digits))[1])
 
 
 def _approved_note(lst: DestructionList, th: Thai) -> str:
@@ -567,7 +553,7 @@ def destruction_list_pdf(lst: DestructionList, *, part: int = 1) -> bytes:
         ValueError: ``part`` out of range.
     """
     th = Thai(lst.thai_digits)
-    cells, parts = _destruction_parts(lst, th)
+    cells, parts = _fitted(lst.items, DESTRUCTION_KINDS, th)
     rows = []
     for index in _pick(parts, part):
         item, c = lst.items[index], cells[index]
@@ -599,11 +585,8 @@ def destruction_list_xlsx(lst: DestructionList) -> bytes:
     th = Thai(lst.thai_digits)
     heading = f"{DESTRUCTION_TITLE} ประจำปี พ.ศ. {th.number(str(lst.year_be))} {fit(lst.agency_name, 'party', th)}"
     footer = [_approved_note(lst, th), _printed(th, lst.printed_at)]
-    rows = []
-    for n, item in enumerate(lst.items, start=1):
-        c = _destruction_cells(item, th)
-        rows.append(([n, c["file_code"], c["document_number"], item.document_date, c["subject"], c["decision"],
-                      c["remarks"]], False))
+    rows = [([n, c["file_code"], c["document_number"], item.document_date, c["subject"], c["decision"], c["remarks"]],
+             False) for n, (item, c) in enumerate(zip(lst.items, _fitted(lst.items, DESTRUCTION_KINDS, th)[0]), start=1)]
     return _workbook(DESTRUCTION_TITLE, heading.strip(), list(DESTRUCTION_COLUMNS), [9, 12, 20, 14, 60, 22, 28],
                      rows, [f for f in footer if f], thai_digits=lst.thai_digits)
 

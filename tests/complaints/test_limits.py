@@ -7,28 +7,20 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from saraban.complaints import services
 from saraban.complaints.models import Complaint, ComplaintStep
 from saraban.core.errors import InvalidInput
 from tests.complaints.conftest import person
 
-pytestmark = pytest.mark.django_db
+from tests.factories import api_client
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thai_digits")]
 
 FIELDS = {"channel": "web_portal", "subject": "ขอให้ตรวจสอบเงินอุดหนุนเด็กแรกเกิดล่าช้า", "description": "ยื่นคำขอแล้ว",
           "province": "ราชบุรี", "district": "บางแพ", "category": "social_welfare", "severity": "medium"}
 
 
-@pytest.fixture(autouse=True)
-def _thai_digits(settings):
-    settings.SARABAN_THAI_DIGITS = True
-
-
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_a_subject_over_five_hundred_characters_is_refused(people):
@@ -54,7 +46,7 @@ def test_the_complainants_details_are_refused_not_cut(people):
 
 
 def test_the_api_answers_in_thai_and_writes_nothing(people):
-    desk = _api(people["complaints_staff"])
+    desk = api_client(people["complaints_staff"])
     response = desk.post("/api/complaints", {**FIELDS, "complainant": person(), "description": "ก" * 20_001},
                          format="json")
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
@@ -70,7 +62,7 @@ def test_a_steps_note_is_bounded_in_the_service_and_the_api(people, file):
     with pytest.raises(InvalidInput) as error:
         services.analyse(actor=people["complaints_staff"], complaint_id=complaint.pk, note="ก" * 20_001)
     assert error.value.code == "too_long"
-    response = _api(people["complaints_staff"]).post(f"/api/complaints/{complaint.pk}/close",
+    response = api_client(people["complaints_staff"]).post(f"/api/complaints/{complaint.pk}/close",
                                                      {"reason": "ก" * 5001}, format="json")
     assert response.status_code == 400 and response.json()["title"].startswith("เหตุที่ยุติเรื่อง ยาวเกินไป")
     complaint.refresh_from_db()

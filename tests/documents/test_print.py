@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from saraban.documents import proof
 from saraban.registry import outgoing, retention, services
 from saraban.registry.models import LetterFile
 from tests.conftest import memo_text
-from tests.factories import registered_letter
+from tests.factories import api_client, registered_letter
 from tests.signing.conftest import pki_world, trusted  # noqa: F401 — fixtures: the test PKI
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -35,12 +34,6 @@ BODY = ("ด้วยกระทรวงการพัฒนาสังค�
         "สารบรรณอิเล็กทรอนิกส์ ในวันที่ ๑๕ ธันวาคม ๒๕๖๙ ณ ห้องประชุม ชั้น ๕\n\nจึงเรียนมาเพื่อโปรดพิจารณา")
 LETTER = {"subject": "ขอเชิญประชุมเชิงปฏิบัติการ", "addressee": "อธิบดีกรมกิจการผู้สูงอายุ", "body": BODY,
           "signer_name": "นายประเสริฐ บริหารดี", "signer_position": "ปลัดกระทรวง"}
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def download(response) -> bytes:
@@ -71,7 +64,7 @@ def test_form_13_the_incoming_book(people, clock):
     clerk = people["clerk"]
     letters = [registered_letter(clerk, **fields(n)) for n in range(8)]
     register = letters[0].register
-    pdf = download(api(clerk).get(f"/api/registers/{register.code}/book", {"export": "pdf"}))
+    pdf = download(api_client(clerk).get(f"/api/registers/{register.code}/book", {"export": "pdf"}))
     assert_prints(pdf, [x for n in range(8) for x in fields(n).values() if not x.startswith("2026")])
 
 
@@ -80,14 +73,14 @@ def test_form_14_the_outgoing_book(people, clock):
     sent = [outgoing.send_outgoing(actor=clerk, outgoing_id=outgoing.draft_outgoing(
         actor=clerk, fields={**LETTER, "document_type": "external", "subject": subject,
                              "addressee": sender}).pk) for subject, sender in zip(SUBJECTS, SENDERS)]
-    pdf = download(api(clerk).get(f"/api/registers/{sent[0].register.code}/book", {"export": "pdf"}))
+    pdf = download(api_client(clerk).get(f"/api/registers/{sent[0].register.code}/book", {"export": "pdf"}))
     assert_prints(pdf, [*SUBJECTS, *SENDERS, "ทะเบียนหนังสือส่ง"])
 
 
 def test_the_receive_slip(people, clock):
     clerk = people["clerk"]
     letter = registered_letter(clerk, **fields(1))
-    pdf = download(api(clerk).get(f"/api/letters/{letter.pk}/receive-slip"))
+    pdf = download(api_client(clerk).get(f"/api/letters/{letter.pk}/receive-slip"))
     assert_prints(pdf, ["ใบรับหนังสือ", "เลขทะเบียนรับ", SUBJECTS[1], SENDERS[1], "ผู้อำนวยการกองกลาง",
                         "เจ้าหน้าที่ผู้รับหนังสือ"])
 
@@ -99,7 +92,7 @@ def test_form_25_the_destruction_list(people, clock):
     for n in range(1, 5):
         old_letter(clerk, n, 2014, subject=SUBJECTS[n % 4], issuing_office=SENDERS[n % 4])
     lst = retention.propose_list(actor=clerk, year=2567)
-    pdf = download(api(clerk).get(f"/api/destruction-lists/{lst.pk}", {"export": "pdf"}))
+    pdf = download(api_client(clerk).get(f"/api/destruction-lists/{lst.pk}", {"export": "pdf"}))
     assert_prints(pdf, ["บัญชีหนังสือขอทำลาย", *[SUBJECTS[n % 4] for n in range(1, 5)],
                         *[f"รบ ๐๐๑๘/{n}" for n in range(1, 5)], "ประธานกรรมการ"])
 
@@ -110,7 +103,7 @@ def test_form_25_the_destruction_list(people, clock):
 @pytest.mark.parametrize("document_type", ["external", "internal", "stamped", "directive", "announcement"])
 def test_each_outgoing_form_its_preview_and_the_letter_sent(people, clock, document_type):
     clerk = people["clerk"]
-    client = api(clerk)
+    client = api_client(clerk)
     made = client.post("/api/outgoing", {**LETTER, "document_type": document_type, "urgency": "very_urgent"},
                        format="json")
     assert made.status_code == 201, made.content
@@ -185,7 +178,7 @@ def test_a_signed_outgoing_letter_and_its_signature_appearance(people, trusted):
     sent = outgoing.send_outgoing(actor=clerk, outgoing_id=outgoing.draft_outgoing(
         actor=clerk, fields={**LETTER, "document_type": "external"}).pk)
     certificate = import_certificate(executive, trusted)
-    signed = api(executive).post(f"/api/outgoing/{sent.pk}/sign", {"certificate_id": certificate,
+    signed = api_client(executive).post(f"/api/outgoing/{sent.pk}/sign", {"certificate_id": certificate,
                                                                   "password": PASSWORD}, format="json")
     assert signed.status_code in (200, 201), signed.content
     sent.refresh_from_db()

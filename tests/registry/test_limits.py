@@ -16,8 +16,10 @@ from saraban.core.models import AuditEvent
 from saraban.registry import books, outgoing, services
 from saraban.registry.models import Letter, OutgoingLetter, RegisterCounter, RegisterEntry
 
+from tests.factories import api_client
+
 # A fixed clock: the numbers restart each year, and "the next number" must be that of one year.
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("clock", "thai_digits")]
 
 FIELDS = {"document_number": "ยธ ๐๓๐๓/ว ๑๓", "document_date": "๑๔ มีนาคม ๒๕๖๕", "issuing_office": "กองพัฒนาการคุมประพฤติ",
           "addressee": "หัวหน้าหน่วยงาน"}
@@ -28,11 +30,6 @@ def subject(n: int) -> str:
     """A Thai subject of exactly ``n`` characters, no spaces to collapse (deterministic)."""
     text = "ขอเชิญประชุมคณะทำงานพัฒนาระบบสารบรรณอิเล็กทรอนิกส์" * (n // 40 + 1)
     return text[:n]
-
-
-@pytest.fixture(autouse=True)
-def _thai_digits(settings):
-    settings.SARABAN_THAI_DIGITS = True  # the messages print numbers as the documents do
 
 
 @pytest.fixture
@@ -232,8 +229,6 @@ def test_reservation_api_answers_in_thai(people, clerk_client):
 
 
 def test_the_destruction_committee_and_approval_are_bounded(people):
-    from rest_framework.test import APIClient
-
     from saraban.registry import retention
     from saraban.registry.models import DestructionList
 
@@ -242,9 +237,7 @@ def test_the_destruction_committee_and_approval_are_bounded(people):
         retention.approve_list(actor=people["executive"], list_id=lst.pk, decisions={}, committee="ก" * 2001,
                                approval_reference="คำสั่ง ๑/๒๕๖๘")
     assert committee.value.code == "too_long" and committee.value.extra["field"] == "committee"
-    api = APIClient()
-    api.force_authenticate(people["executive"])
-    response = api.post(f"/api/destruction-lists/{lst.pk}/approve",
+    response = api_client(people["executive"]).post(f"/api/destruction-lists/{lst.pk}/approve",
                         {"decisions": {}, "committee": "นายก นายข นายค", "approval_reference": "ก" * 501}, format="json")
     assert response.status_code == 400 and response.json()["title"].startswith("หนังสืออนุมัติ ยาวเกินไป")
     assert DestructionList.objects.get(pk=lst.pk).status == DestructionList.Status.PROPOSED

@@ -9,25 +9,15 @@ import datetime as dt
 
 import pytest
 from django.test import Client
-from rest_framework.test import APIClient
 
 from saraban.core.errors import InvalidInput
 from saraban.routing import deadlines, services
 from saraban.routing.models import Holiday, Route
-from tests.factories import registered_letter
+from tests.factories import api_client, registered_letter
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _thai_digits(settings):
-    settings.SARABAN_THAI_DIGITS = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thai_digits")]
 
 
-def _api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_an_instruction_over_two_thousand_characters_is_refused_not_cut(people):
@@ -46,7 +36,7 @@ def test_an_instruction_over_two_thousand_characters_is_refused_not_cut(people):
 def test_return_reason_and_action_taken_through_the_api(people):
     letter = registered_letter(people["clerk"])
     [route] = services.route_letter(actor=people["clerk"], letter_id=letter.pk, unit_codes=["OPS-ICT-SYS"])
-    staff = _api(people["ict_staff"])
+    staff = api_client(people["ict_staff"])
     returned = staff.post(f"/api/routes/{route.pk}/return", {"reason": "ก" * 1001}, format="json")
     assert returned.status_code == 400 and returned["Content-Type"] == "application/problem+json"
     assert returned.json()["code"] == "too_long" and returned.json()["field"] == "reason"

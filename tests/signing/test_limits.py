@@ -5,18 +5,14 @@ certificate, letter or key is touched."""
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from saraban.core.errors import InvalidInput
 from saraban.signing import services
 from saraban.signing.models import Signature, SigningCertificate
 
-pytestmark = pytest.mark.django_db
+from tests.factories import api_client
 
-
-@pytest.fixture(autouse=True)
-def _thai_digits(settings):
-    settings.SARABAN_THAI_DIGITS = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("thai_digits")]
 
 
 def test_a_reason_too_long_for_the_signature_box_is_refused(people):
@@ -28,9 +24,7 @@ def test_a_reason_too_long_for_the_signature_box_is_refused(people):
     with pytest.raises(InvalidInput):
         services.sign_letter(actor=people["executive"], letter_id=1, endorsement_id=1, certificate_id=1, secret="x",
                              reason="ก" * 301, client=services.Client(via="command"))
-    api = APIClient()
-    api.force_authenticate(people["executive"])
-    response = api.post("/api/outgoing/1/sign", {"certificate_id": 1, "password": "x", "reason": "ก" * 301},
+    response = api_client(people["executive"]).post("/api/outgoing/1/sign", {"certificate_id": 1, "password": "x", "reason": "ก" * 301},
                         format="json")
     assert response.status_code == 400 and response.json()["code"] == "too_long"
     assert response.json()["title"].startswith("เหตุผลการลงนาม ยาวเกินไป")
