@@ -16,7 +16,7 @@ fontconfig choose:
 
 So:
 
-* :func:`print_font` is Laksaman with its em enlarged by 1/0.66 (``unitsPerEm`` 1000 →
+* :func:`print_font` is Laksaman with its em enlarged by 1/0.665 (``unitsPerEm`` 1000 →
   1504): the same outlines drawn at 0.665 of the nominal size, every metric in font units
   (advances, GPOS marks, line gaps) scaled with them. At a nominal 16 pt it has TH
   Sarabun's size, so the regulation's sizes (16 pt body, 29 pt memo heading) stay as
@@ -128,15 +128,17 @@ def print_font(style: str = "regular") -> bytes:
 
     The outlines are untouched; ``head.unitsPerEm`` is divided by :data:`PRINT_SCALE`
     (1000 → 1504), so every glyph, advance, mark position and vertical metric is drawn
-    at 0.66 of the nominal size. Name records 1, 4, 6, 16 and 17 carry the new name;
-    the copyright, licence and version records stay.
+    at 0.665 of the nominal size. Name records 1, 4, 6, 16 and 17 carry the new name;
+    the copyright, licence and version records stay — the licence's font exception
+    among them, which the modified font thereby keeps (GPL-2+ with the font exception:
+    "If you modify this font, you may extend this exception to your version").
 
     Raises:
         FileNotFoundError, ValueError: as :func:`laksaman_path`.
     """
     from fontTools.ttLib import TTFont
 
-    stem, weight = _style(style)
+    _stem, weight = _style(style)
     subfamily = "Bold" if weight >= 700 else "Regular"
     font = TTFont(laksaman_path(style))
     font["head"].unitsPerEm = round(font["head"].unitsPerEm / PRINT_SCALE)

@@ -323,9 +323,9 @@ def _workbook(title: str, heading: str, columns: list[str], widths: list[float],
             cell.value, cell.number_format = value, formats["datetime"]
         elif isinstance(value, date):
             cell.value, cell.number_format = value, formats["date"]
-        elif isinstance(value, bool) or value is None:
-            cell.value = None if value is None else str(value)
-        elif isinstance(value, int):
+        elif value is None:
+            cell.value = None
+        elif isinstance(value, int) and not isinstance(value, bool):
             cell.value, cell.number_format = value, formats["int"]
         elif isinstance(value, float):
             cell.value, cell.number_format = value, formats["decimal"]
@@ -496,7 +496,8 @@ def receive_slip_pdf(slip: ReceiveSlip) -> bytes:
     ลงวันที่, จาก, ถึง, เรื่อง, then the signature line "ผู้รับ ……" over the clerk's name.
     With a ``secrecy_label`` the subject is never printed (nor put in the PDF's
     metadata): the slip shows the class and "รับซองปิดผนึก ไม่ได้เปิดซอง" instead. A text
-    over its field's limit is cut with a mark (:func:`fit`), so the slip stays one page.
+    over its field's limit is cut with a mark (:func:`fit`): one A5 page, two with a
+    subject of the full 1,000 characters.
     """
     th = Thai(slip.thai_digits)
     sealed = bool(clean(slip.secrecy_label).strip())

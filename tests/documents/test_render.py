@@ -468,3 +468,19 @@ def test_a_memo_falls_where_the_regulations_form_puts_it():
     name = next((y, x0, x1) for y, x0, x1, text in lines if text.startswith("(นายสมชาย"))
     assert name[0] - last == pytest.approx(2.59, abs=0.05)  # 3½ lines, as the form's example
     assert (name[1] + name[2]) / 2 == pytest.approx(15.0, abs=0.1)  # centred in the right half (11–19 cm)
+
+
+def test_a_machine_without_the_font_is_told_at_start(monkeypatch):
+    """``manage.py check`` (and every server start) names the missing package instead
+    of letting the first print fail."""
+    from saraban.documents import fonts
+    from saraban.registry.checks import print_fonts
+
+    assert print_fonts() == []
+
+    def missing(style="regular"):
+        raise FileNotFoundError("the Laksaman font (fonts-thai-tlwg) is not installed")
+
+    monkeypatch.setattr(fonts, "laksaman_path", missing)
+    problems = print_fonts()
+    assert [p.id for p in problems] == ["saraban.E001", "saraban.E001"] and "fonts-thai-tlwg" in problems[0].hint
