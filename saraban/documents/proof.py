@@ -84,16 +84,18 @@ class FontWidths:
 class Reading:
     """What :func:`read_back` found: ``score`` (0–1, the share of the source's
     character trigrams found in the reading), ``text`` (what was read, pages joined),
-    ``pages`` (page indexes read)."""
+    ``pages`` (page indexes read), ``compared`` (the source's trigrams; 0 when there
+    was no text to compare with, which proves nothing)."""
 
     score: float
     text: str
     pages: tuple[int, ...]
+    compared: int = 0
 
     @property
     def legible(self) -> bool:
-        """``score`` reaches :data:`LEGIBLE`."""
-        return self.score >= LEGIBLE
+        """There was text to compare with, and ``score`` reaches :data:`LEGIBLE`."""
+        return self.compared > 0 and self.score >= LEGIBLE
 
 
 # ---------------------------------------------------------------------------- check 1
@@ -296,7 +298,7 @@ def read_back(pdf: bytes, source: str | Iterable[str] | None = None, *, pages: I
             texts.append(ocr.read(path, searchable_pdf=False, workers=1).text)
     document.close()
     text = "\n".join(texts)
-    return Reading(score(source, text), text, indexes)
+    return Reading(score(source, text), text, indexes, sum(_trigrams(source).values()))
 
 
 # ---------------------------------------------------------------------------- both
@@ -321,7 +323,8 @@ class Proof:
         fonts = (f"แบบอักษร {len(self.fonts)} ชุด " + ("ความกว้างตรงกัน" if all(f.ok for f in self.fonts)
                                                       else "ความกว้างไม่ตรงกับแบบอักษร ตัวอักษรจะพิมพ์ทับกัน")
                  + f" (คลาดสูงสุด {worst:.1%})") if self.fonts else "ไม่มีแบบอักษร (ภาพสแกน)"
-        read = f"อ่านกลับได้ {self.reading.score:.0%} ของข้อความ ({len(self.reading.pages)} หน้า)"
+        read = (f"อ่านกลับได้ {self.reading.score:.0%} ของข้อความ ({len(self.reading.pages)} หน้า)"
+                if self.reading.compared else "ไม่มีข้อความต้นทางให้เทียบ อ่านกลับไม่ได้ว่าถูกหรือไม่")
         return f"{fonts} · {read} · {'ผ่าน' if self.ok else 'ไม่ผ่าน'}"
 
 

@@ -201,3 +201,5 @@ def test_the_checks_catch_a_width_table_that_disagrees_with_its_font(people):
     worst = max(f.worst for f in proof.font_widths(broken))
     assert worst > 0.30  # measured 34%
     assert not proof.read_back(broken, [SUBJECTS[0], BODY]).legible
+    # and a page with no text to compare with proves nothing
+    assert not proof.read_back(HTML(string="<html><body></body></html>").write_pdf()).legible
