@@ -355,7 +355,7 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
                     except Exception:
                         box = None
                 chars.append((ch, box))
-            chars = repair_sara_am(chars)
+            chars = repair_sara_am(decode_legacy_thai(chars))
             text = "".join(c for c, _ in chars).replace("\r\n", "\n").replace("\r", "\n")
             line_no = 0
             cur: list[tuple[str, tuple[float, float, float, float] | None]] = []
@@ -390,6 +390,44 @@ def pdf_page_text(path: str | os.PathLike[str], index: int) -> tuple[str, list[T
         raise BrokenFile(detail=f"text layer of page {index + 1}: {exc}") from exc
     finally:
         pdf.close()
+
+
+#: Thai letters in a legacy 8-bit encoding read as Latin-1/Windows-1252: TIS-620 and
+#: Windows-874 put ก…๛ at 0xA1–0xFB, which a font without a Unicode map extracts as
+#: "¡" … "û" ("¡ÃÁ¡ÒÃ»¡¤Ãͧ" for "กรมการปกครอง").
+_LEGACY_RANGE = re.compile(r"[\u00a1-\u00fb]")
+
+
+def decode_legacy_thai(chars: list[tuple[str, object]]) -> list[tuple[str, object]]:
+    """Decode a page whose Thai came out in a legacy 8-bit encoding (TIS-620/Windows-874).
+
+    Old Thai fonts (the ``…UPC`` and ``PSK`` families of before Unicode) draw Thai at the
+    codes 0xA1–0xFB and often carry no Unicode map, so a PDF's text layer then reads as
+    Latin-1 letters. When such characters make at least 20 and outnumber the page's
+    Thai and ASCII letters two to one, each of them is decoded as the TIS-620 byte it
+    is (codes TIS-620 leaves undefined stay as they are); the boxes are kept. A page of
+    French or German has far more ASCII letters than accented ones and is left alone.
+
+    Args:
+        chars: the page's characters with their boxes, in text order.
+
+    Returns:
+        The same list, decoded when it is legacy Thai.
+    """
+    text = "".join(c for c, _ in chars)
+    legacy = len(_LEGACY_RANGE.findall(text))
+    others = len(re.findall(r"[A-Za-z\u0e01-\u0e5b]", text))
+    if legacy < 20 or legacy < 2 * others:
+        return chars
+    out = []
+    for c, box in chars:
+        if _LEGACY_RANGE.fullmatch(c):
+            try:
+                c = bytes([ord(c)]).decode("tis-620")
+            except UnicodeDecodeError:
+                pass
+        out.append((c, box))
+    return out
 
 
 _THAI_CONSONANT_OR_MARK = re.compile(r"[\u0e01-\u0e2e\u0e31\u0e34-\u0e3a\u0e47-\u0e4c]")

@@ -661,6 +661,38 @@ def _echoes_layer(new: Line, lines: list[Line], lh: int) -> bool:
     return m.size >= 0.6 * len(body)
 
 
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _latin_over_thai_ink(lines: list[Line], reader: "PageRegionReader", lang: str, *, samples: int = 3) -> bool:
+    """Whether a text layer made of Latin letters lies over a page whose ink is Thai.
+
+    A scanner that OCRs without Thai writes Latin gibberish (``NasWaUrNsAUUsENgA``) over
+    a Thai page, and it scores as well as real English by its words. So a layer with
+    more Latin than Thai letters is checked against the ink: its ``samples`` lines with
+    the most Latin letters are read from the page (``lang``); when the ink reads with
+    more Thai letters than Latin ones, the layer is refused and the page is OCR'd. A
+    genuinely English page reads back Latin and keeps its layer.
+
+    Returns:
+        True to refuse the layer.
+    """
+    thai = sum(len(_THAI_LETTER.findall(ln.text)) for ln in lines)
+    latin = sum(len(_LATIN_LETTER.findall(ln.text)) for ln in lines)
+    if latin <= thai:
+        return False
+    ink_thai = ink_latin = 0
+    for ln in sorted(lines, key=lambda x: len(_LATIN_LETTER.findall(x.text)), reverse=True)[:samples]:
+        try:
+            new = reader.read_line(ln.box, lang=lang, psm=7)
+        except OcrError:
+            continue
+        if new is not None:
+            ink_thai += len(_THAI_LETTER.findall(new.text))
+            ink_latin += len(_LATIN_LETTER.findall(new.text))
+    return ink_thai > ink_latin
+
+
 def _reconcile_layer(gray: np.ndarray, shown: np.ndarray, lines: list[Line],
                      reader: "PageRegionReader", lang: str, *,
                      limit: int = 16) -> tuple[list[Line], bool]:
@@ -861,6 +893,9 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
         gray = remove_leaders_and_rules(_page_gray(rgb, colour, plain), dpi=page.dpi)
         _cache_put((path, kind, index, 0.0), gray)
         reader = PageRegionReader(path=path, kind=kind, index=index, angle=0.0)
+        if _latin_over_thai_ink(lines, reader, lang):
+            text_layer = None  # an OCR layer made without Thai: the page is read from its ink below
+    if text_layer is not None:
         lines, changed = _reconcile_layer(gray, shown, lines, reader, lang)
         for ln in lines:
             ln.reader = reader

@@ -4,6 +4,7 @@ shows what the page shows; otherwise the page is OCR'd (ocr.pages, ocr.pipeline)
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -99,3 +100,51 @@ def test_garbage_scanner_layer_is_not_used_page_by_page(tmp_path):
     second = reading.pages[1].text
     assert "l1l1" not in second and "qq" not in second
     assert "๐๒๐๑/๑๒๓๔" in second and "มีนาคม" in second
+
+
+def _latin_layer_pdf(tmp_path, text: str) -> Path:
+    """A scan of ``text`` with the invisible layer a scanner's OCR writes when it reads
+    without Thai: Tesseract's own PDF of the page image with ``-l eng``."""
+    import subprocess
+
+    image = tmp_path / "page.png"
+    render_letter_pages(text, seed=4)[0].save(image, dpi=(300, 300))
+    subprocess.run(["tesseract", str(image), str(tmp_path / "latin"), "-l", "eng", "pdf"], check=True,
+                   capture_output=True, timeout=300)
+    return tmp_path / "latin.pdf"
+
+
+def test_a_latin_layer_over_thai_ink_is_refused_and_the_page_read(tmp_path):
+    """Issue 16: a page whose scanner OCR'd it without Thai carries Latin gibberish
+    (``NasWaUrNsAUUsENgA``) that scored like English; the ink is read instead."""
+    path = _latin_layer_pdf(tmp_path, "\n".join(HEADER))
+    layer, _runs, _rotation = pdf_page_text(path, 0)
+    assert sum(c.isascii() and c.isalpha() for c in layer) > 100  # the gibberish is there
+    page = ocr.read(path, searchable_pdf=False, workers=1).pages[0]
+    assert page.source == "ocr"
+    latin = sum(c.isascii() and c.isalpha() for c in page.text)
+    thai = sum("\u0e01" <= c <= "\u0e4e" for c in page.text)
+    assert thai > 10 * latin
+    assert "ขอความอนุเคราะห์ส่งรายชื่อผู้เข้าร่วมประชุม" in page.text.replace(" ", "")
+
+
+def test_an_english_page_keeps_its_layer(tmp_path):
+    lines = ["Ministry of Social Development and Human Security", "Subject: Invitation to the meeting",
+             "Dear Director, the Office will hold a workshop on electronic correspondence on",
+             "15 December 2026 in Meeting Room 5. Please confirm your attendance by e-mail."]
+    path = text_pdf(tmp_path / "english.pdf", [letter_runs(lines)])
+    page = ocr.read(path, searchable_pdf=False, workers=1).pages[0]
+    assert page.source == "text_layer" and "Invitation to the meeting" in page.text
+
+
+def test_a_layer_in_a_legacy_thai_encoding_is_decoded(tmp_path):
+    """A font of before Unicode (TIS-620 codes, no Unicode map) extracts as Latin-1:
+    "¡ÃÁ¡ÒÃ»¡¤Ãͧ" for "กรมการปกครอง". Its bytes are decoded back to Thai."""
+    legacy = [line.encode("tis-620").decode("latin-1") for line in HEADER]
+    assert legacy[3].startswith("àÃ×èÍ§")
+    path = text_pdf(tmp_path / "legacy.pdf", [[Run(t, 85, 90 + 26 * i, size=12, standard_font="Helvetica")
+                                               for i, t in enumerate(legacy)]])
+    page = ocr.read(path, searchable_pdf=False, workers=1).pages[0]
+    assert page.source == "text_layer"
+    assert "เรื่อง ขอความอนุเคราะห์ส่งรายชื่อผู้เข้าร่วมประชุม" in page.text
+    assert "๐๒๐๑/๑๒๓๔" in page.text

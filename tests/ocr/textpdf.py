@@ -33,6 +33,7 @@ class Run:
     size: float = 16.0
     rgb: tuple[int, int, int] = (0, 0, 0)
     invisible: bool = False
+    standard_font: str = ""  # e.g. "Helvetica": one of the 14 standard fonts (WinAnsi), no Thai
 
 
 def text_pdf(path: str | Path, pages: list[list[Run]]) -> Path:
@@ -47,7 +48,10 @@ def text_pdf(path: str | Path, pages: list[list[Run]]) -> Path:
         for runs in pages:
             page = pdf.new_page(*A4_PT)
             for run in runs:
-                obj = raw.FPDFPageObj_CreateTextObj(pdf.raw, font, ctypes.c_float(run.size))
+                if run.standard_font:
+                    obj = raw.FPDFPageObj_NewTextObj(pdf.raw, run.standard_font.encode(), ctypes.c_float(run.size))
+                else:
+                    obj = raw.FPDFPageObj_CreateTextObj(pdf.raw, font, ctypes.c_float(run.size))
                 units = (run.text + "\0").encode("utf-16-le")
                 wide = ctypes.create_string_buffer(units, len(units))
                 raw.FPDFText_SetText(obj, ctypes.cast(wide, ctypes.POINTER(raw.FPDF_WCHAR)))
