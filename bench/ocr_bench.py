@@ -65,11 +65,12 @@ if str(REPO) not in sys.path:
 #: ``OMP_THREAD_LIMIT=1`` added unless ``--stock-omp`` (see :func:`main`).
 STOCK_ENV = dict(os.environ)
 
-SET_NAMES = {"rtarf": "real/rtarf", "lines": "real/lines", "letters": "letters"}
-METRICS = ("cer", "thai_digit_er", "field_exact", "urgency_acc", "sec_per_page")
+SET_NAMES = {"rtarf": "real/rtarf", "lines": "real/lines", "letters": "letters", "marks": "marks"}
+METRICS = ("cer", "thai_digit_er", "field_exact", "urgency_acc", "secrecy_acc", "sec_per_page")
 LABELS = {
     "cer": "CER",
     "thai_digit_er": "Thai-digit error rate",
+    "secrecy_acc": "secrecy accuracy",
     "field_exact": "header fields exact",
     "urgency_acc": "urgency accuracy",
     "sec_per_page": "seconds per page",
@@ -256,7 +257,44 @@ def load_letters(corpus: Path) -> list[dict]:
     return items
 
 
-LOADERS = {"real/rtarf": load_rtarf, "real/lines": load_lines, "letters": load_letters}
+#: The marks set: (marks, ink, scan, size in pt, urgency, secrecy) — every mark class in
+#: red and in black, on colour, grayscale and black-and-white scans, and letters with none.
+MARK_CASES = [
+    (("ด่วนที่สุด", "ลับ"), "red", "colour", 34, "most_urgent", "confidential"),
+    (("ด่วนมาก", "ลับมาก"), "red", "gray", 34, "very_urgent", "secret"),
+    (("ด่วน",), "red", "bitonal", 34, "urgent", "unclassified"),
+    (("ด่วนมาก",), "black", "colour", 18, "very_urgent", "unclassified"),
+    (("ด่วนที่สุด", "- ลับ -"), "black", "gray", 20, "most_urgent", "confidential"),
+    (("ด่วน", "ลับมาก"), "black", "bitonal", 16, "urgent", "secret"),
+    (("ลับที่สุด",), "black", "gray", 16, "normal", "top_secret"),
+    (("- ลับที่สุด -",), "black", "bitonal", 24, "normal", "top_secret"),
+    ((), "black", "gray", 16, "normal", "unclassified"),
+    ((), "black", "bitonal", 16, "normal", "unclassified"),
+]
+
+
+def load_marks(corpus: Path) -> list[dict]:
+    """Letters this bench renders itself (``samples/letters``, no corpus needed) with
+    every :data:`MARK_CASES` case, into a temporary folder removed at exit."""
+    import atexit
+    import shutil
+
+    from ocr.render import render_letter
+
+    folder = Path(tempfile.mkdtemp(prefix="ocr-bench-marks-"))
+    atexit.register(shutil.rmtree, folder, True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "samples" / "letters").glob("*.txt"))]
+    items = []
+    for n, (marks, ink, scan, size, urgency, secrecy) in enumerate(MARK_CASES):
+        text = texts[n % len(texts)]
+        path = render_letter(text, folder / f"marks-{n}.pdf", stamps=marks, stamp_ink=ink, stamp_pt=size, scan=scan,
+                             seed=300 + n)
+        items.append({"name": f"{ink}-{scan}-{size}pt-{'+'.join(marks) or 'none'}", "path": path, "kind": "pdf",
+                      "ref": text, "fields": {}, "urgency": urgency, "secrecy": secrecy})
+    return items
+
+
+LOADERS = {"real/rtarf": load_rtarf, "real/lines": load_lines, "letters": load_letters, "marks": load_marks}
 
 
 # --------------------------------------------------------------------------- running
@@ -300,6 +338,9 @@ def run_item(item: dict, tmp: str) -> dict:
     if item["urgency"] is not None:
         res["reader"]["urgency"] = r_fields.get("urgency")
         res["urgency_ref"] = item["urgency"]
+    if item.get("secrecy") is not None:
+        res["reader"]["secrecy"] = r_fields.get("secrecy")
+        res["secrecy_ref"] = item["secrecy"]
     return res
 
 
@@ -318,6 +359,7 @@ def summarize(results: list[dict], has_fields: bool, has_urgency: bool) -> dict:
             "thai_digit_er": _rate(sum(r[who]["digit_edits"] for r in results), digits),
             "field_exact": None,
             "urgency_acc": None,
+            "secrecy_acc": None,
             "sec_per_page": _rate(sum(r[who]["seconds"] for r in results), pages),
         }
         if who == "reader" and has_fields:
@@ -327,6 +369,9 @@ def summarize(results: list[dict], has_fields: bool, has_urgency: bool) -> dict:
             scored = [r for r in results if "urgency_ref" in r]
             m["urgency_acc"] = _rate(sum(r["reader"]["urgency"] == r["urgency_ref"] for r in scored),
                                      len(scored))
+        marked = [r for r in results if "secrecy_ref" in r]
+        if who == "reader" and marked:
+            m["secrecy_acc"] = _rate(sum(r["reader"]["secrecy"] == r["secrecy_ref"] for r in marked), len(marked))
         out[who] = m
     out["ratio"] = {k: (None if out["reader"][k] is None or not out["stock"][k]
                         else out["reader"][k] / out["stock"][k]) for k in METRICS}
@@ -389,8 +434,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus"),
                     help="corpus directory (default ../shared/corpus from the repository root)")
-    ap.add_argument("--sets", default="rtarf,lines,letters",
-                    help="comma-separated: rtarf, lines, letters (default all)")
+    ap.add_argument("--sets", default="rtarf,lines,letters,marks",
+                    help="comma-separated: rtarf, lines, letters, marks (default all)")
     ap.add_argument("--limit", type=int, default=None, help="first N items of each set")
     ap.add_argument("--detail", action="store_true", help="a row per item for every set")
     ap.add_argument("--stock-omp", action="store_true",

@@ -7,7 +7,8 @@ for explicitness)::
      "fields": {document_type, document_number, document_date, subject, addressee,
                 references, enclosures, signer_name, signer_position, issuing_office,
                 urgency, secrecy},
-     "field_confidence": {name: 0..1}}
+     "field_confidence": {name: 0..1},
+     "needs_review": [names of the fields a person must check: an uncertain mark]}
 
 Every field key is present, null when absent. ``--pdf OUT.pdf`` also writes the
 searchable PDF. On failure: exit status 1 and ``{"error": "<Thai message>"}`` on stdout.

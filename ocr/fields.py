@@ -64,6 +64,7 @@ __all__ = [
     "parse_document_number",
     "classify_urgency",
     "classify_secrecy",
+    "review_fields",
 ]
 
 Box = tuple[int, int, int, int]
@@ -78,6 +79,9 @@ FIELD_NAMES = (
 #: A line this many times taller than the page's median body line is a stamp candidate
 #: (stamps are ≥ 32 pt against 16 pt body text: DOMAIN.md §2).
 STAMP_HEIGHT_RATIO = 1.6
+#: Line sources that hold marks only, never the letter's text: ``"stamp"`` (OCR of a red
+#: region) and ``"mark"`` (a re-read of a page's top or bottom band).
+MARK_SOURCES = ("stamp", "mark")
 
 _DIGIT = r"[0-9๐-๙]"
 _COMBINING_RE = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
@@ -465,8 +469,10 @@ def _match_stamp(text: str, terms: Sequence[tuple[str, str]]) -> tuple[str, floa
         allowed = 0 if len(tsk) <= 3 else 1
         # the stamp may be followed by a deadline ("ด่วนภายใน ...") or noise: compare the
         # start of the skeleton, and the whole for short terms
-        cand = sk if len(tsk) <= 3 else sk[:len(tsk)]
-        d = _edit_distance(cand, tsk, allowed)
+        if len(tsk) <= 3:
+            d = _edit_distance(sk, tsk, allowed)
+        else:  # one letter of noise before or after, or one letter lost, still match
+            d = min(_edit_distance(sk[:n], tsk, allowed) for n in (len(tsk), len(tsk) + 1, len(tsk) - 1))
         if d <= allowed:
             if len(tsk) <= 3 and len(sk) > len(tsk):
                 # short term: the rest must not be letters that make another word,
@@ -832,9 +838,9 @@ def _resolve_date(parts: _DateParts, ctx: _Ctx) -> tuple[date | None, float, boo
 # ----------------------------------------------------------------------- the extractor
 
 def _body_height(lines: list[Line]) -> float:
-    hs = [ln.height for ln in lines if ln.source != "stamp" and len(ln.words) >= 3]
+    hs = [ln.height for ln in lines if ln.source not in MARK_SOURCES and len(ln.words) >= 3]
     if not hs:
-        hs = [ln.height for ln in lines if ln.source != "stamp"] or [60]
+        hs = [ln.height for ln in lines if ln.source not in MARK_SOURCES] or [60]
     return float(statistics.median(hs))
 
 
@@ -852,8 +858,10 @@ def _words_conf(words: Sequence[Word]) -> float:
 class _Extractor:
     def __init__(self, lines: list[Line], today: date | None) -> None:
         self.all = [ln for ln in lines if ln.text.strip()]
-        self.stamps = [ln for ln in self.all if ln.source == "stamp"]
-        self.lines = [ln for ln in self.all if ln.source != "stamp"]
+        self.stamps = [ln for ln in self.all if ln.source in MARK_SOURCES]
+        self.lines = [ln for ln in self.all if ln.source not in MARK_SOURCES]
+        #: the fields a person must check before confirming (see :meth:`marks`)
+        self.needs_review: set[str] = set()
         self.ctx = _Ctx(self.lines, today)
         self.fields: dict = {k: None for k in FIELD_NAMES}
         self.conf: dict[str, float] = {k: 0.0 for k in FIELD_NAMES}
@@ -1535,26 +1543,71 @@ class _Extractor:
             self.conf["issuing_office"] = _words_conf([w for u in used for w in u.words]) or 0.5
 
     # -- urgency / secrecy -------------------------------------------------------------------
+    #: decoration around a mark: "- ลับ -", "(ลับ)", "* ลับ *"
+    _MARK_DECOR = re.compile(r"^[\s\-–—_()\[\]*•·.:|]+|[\s\-–—_()\[\]*•·.:|]+$")
+
+    def _mark_groups(self, ln: Line) -> list[tuple[str, Box, float]]:
+        """``(text, box, height)`` of the line and of the word groups in it that may be a
+        mark: OCR joins a mark and other ink on one line ("ด่วนมาก ลับ": urgency at the
+        left margin, secrecy at the centre). A short line (≤ 4 words, as a line of marks
+        is) gives every run of its words; a longer one only the groups its wide gaps
+        (≥ 2 body heights) set apart, so a mark quoted in a sentence stays part of it.
+        Decoration ("- ลับ -") is stripped."""
+        words = list(ln.words)
+        runs: list[list[Word]] = []
+        if 1 < len(words) <= 4:
+            runs = [words[i:j] for i in range(len(words)) for j in range(i + 1, len(words) + 1)
+                    if j - i < len(words)]
+        elif len(words) > 4:
+            gap = max(2 * self.heights.get(ln.page, 60), 0.05 * ln.page_size[0])
+            parts = [[words[0]]]
+            for w in words[1:]:
+                if w.box[0] - parts[-1][-1].box[2] >= gap:
+                    parts.append([w])
+                else:
+                    parts[-1].append(w)
+            runs = parts if len(parts) > 1 else []
+        groups = [(ln.text, ln.box, ln.height)]
+        for run in runs:
+            box = _union([w.box for w in run])
+            groups.append((" ".join(w.text for w in run), box, box[3] - box[1]))
+        return [(self._MARK_DECOR.sub("", normalize(t)), box, h) for t, box, h in groups]
+
     def marks(self) -> None:
-        """urgency / secrecy from stamps only: red lines or lines ≥ STAMP_HEIGHT_RATIO ×
-        body height, urgency in the top 30 % of a page, secrecy in the top 20 % or
-        bottom 15 % near the centre (DOMAIN.md §2)."""
+        """urgency / secrecy from the marks, found by what they are, in any ink.
+
+        A mark is a short line, or a word group standing apart on its line, that is the
+        term alone (decoration such as "- ลับ -" aside; DOMAIN.md §2): urgency in the top
+        30 % of a page; secrecy in the top 20 % or bottom 15 %, centred (the Secrets
+        Regulation B.E. 2544: top and bottom centre of every page). Red ink, a stamp
+        region, a re-read of the top and bottom bands (``source="mark"``) or a size
+        ≥ :data:`STAMP_HEIGHT_RATIO` × the body text weigh more; a black word of body size
+        counts too (a word processor prints marks in black). A mark quoted in the text
+        ("อ้างถึง … ด่วนที่สุด ที่ …") is never alone on its line and never counts.
+
+        Secrecy errs on the side of caution: the highest class found is suggested, and
+        ``secrecy`` goes into :attr:`needs_review` when the evidence is thin — a low
+        confidence, a mark found only at the top or only at the bottom of its pages, or
+        two classes. ``urgency`` goes there when its confidence is low.
+        """
         urg: list[tuple[float, str]] = []
-        sec: list[tuple[float, str]] = []
+        sec: list[tuple[float, str, int, str]] = []  # (score, class, page, "top"/"bottom")
         for ln in self.all:
-            h = self.heights.get(ln.page, 60)
-            large = ln.height >= STAMP_HEIGHT_RATIO * h
-            is_stamp = ln.source == "stamp" or ln.red
-            if not (is_stamp or large):
-                continue
-            if len(ln.words) > 4:
-                continue
-            u = classify_urgency(ln.text)
-            if u and ln.cy <= 0.3:
-                urg.append((u[1] * max(ln.conf, 0.3) * (1.0 if is_stamp else 0.8), u[0]))
-            s = classify_secrecy(ln.text)
-            if s and (ln.cy <= 0.2 or ln.cy >= 0.85) and 0.25 <= ln.cx <= 0.75:
-                sec.append((s[1] * max(ln.conf, 0.3) * (1.0 if is_stamp else 0.8), s[0]))
+            body = self.heights.get(ln.page, 60)
+            W, H = ln.page_size
+            red = ln.source == "stamp" or ln.red
+            for text, box, height in self._mark_groups(ln):
+                if not text or len(text.split()) > 3:
+                    continue
+                cx, cy = (box[0] + box[2]) / 2 / max(1, W), (box[1] + box[3]) / 2 / max(1, H)
+                weight = (1.0 if red else 0.95 if height >= STAMP_HEIGHT_RATIO * body
+                          else 0.9 if ln.source == "mark" else 0.85)
+                u = classify_urgency(text)
+                if u and cy <= 0.3:
+                    urg.append((u[1] * max(ln.conf, 0.3) * weight, u[0]))
+                s = classify_secrecy(text)
+                if s and (cy <= 0.2 or cy >= 0.85) and 0.25 <= cx <= 0.75:
+                    sec.append((s[1] * max(ln.conf, 0.3) * weight, s[0], ln.page, "top" if cy <= 0.2 else "bottom"))
         rank_u = {"most_urgent": 3, "very_urgent": 2, "urgent": 1}
         rank_s = {"top_secret": 3, "secret": 2, "confidential": 1}
         due = self._due_within()
@@ -1565,11 +1618,17 @@ class _Extractor:
         if urg:
             c, v = max(urg, key=lambda cv: (cv[0] >= 0.5, rank_u[cv[1]], cv[0]))
             self.fields["urgency"], self.conf["urgency"] = v, min(1.0, c)
+            if c < 0.6:
+                self.needs_review.add("urgency")
         else:
             self.fields["urgency"], self.conf["urgency"] = "normal", self._absent_conf()
         if sec:
-            c, v = max(sec, key=lambda cv: (cv[0] >= 0.5, rank_s[cv[1]], cv[0]))
+            c, v = max(((c, v) for c, v, _p, _e in sec), key=lambda cv: (rank_s[cv[1]], cv[0]))
             self.fields["secrecy"], self.conf["secrecy"] = v, min(1.0, c)
+            ends = {(p, e) for _c, _v, p, e in sec}
+            both = any((p, "top") in ends and (p, "bottom") in ends for p, _e in ends)
+            if c < 0.6 or not both or len({v for _c, v, _p, _e in sec}) > 1:
+                self.needs_review.add("secrecy")
         else:
             self.fields["secrecy"], self.conf["secrecy"] = "unclassified", self._absent_conf()
 
@@ -1691,7 +1750,17 @@ def extract_fields(lines: list[Line], *, today: date | None = None,
 
     Never raises on odd input; a failing re-read is treated as no re-read.
     """
+    fields, confidence, _review = review_fields(lines, today=today, had_colour=had_colour)
+    return fields, confidence
+
+
+def review_fields(lines: list[Line], *, today: date | None = None,
+                  had_colour: bool = False) -> tuple[dict, dict[str, float], list[str]]:
+    """:func:`extract_fields`, and the names of the fields a person must check before
+    confirming them (``needs_review``, in :data:`FIELD_NAMES` order): an uncertain
+    secrecy or urgency mark (see ``_Extractor.marks``)."""
     ex = _Extractor(lines, today)
     ex.had_colour = had_colour
-    return ex.run()
+    fields, confidence = ex.run()
+    return fields, confidence, [name for name in FIELD_NAMES if name in ex.needs_review]
 

@@ -21,7 +21,7 @@ For each page (in a process pool sized to the cores; serially for one page):
    alone (Thai); they become ``source="stamp"`` lines for urgency/secrecy, and join the
    page text where they stand (:func:`_with_stamps`).
 
-Then :func:`ocr.fields.extract_fields` runs on all lines, and the searchable PDF is
+Then :func:`ocr.fields.review_fields` runs on all lines, and the searchable PDF is
 assembled with pypdf: each original page (PDF pages copied as they are, images
 embedded at their own resolution) with the invisible OCR text laid over it. The
 original file is never modified.
@@ -41,7 +41,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import OcrError, ReadError
-from .fields import FIELD_NAMES, Box, Line, Word, extract_fields, widen_box
+from .fields import FIELD_NAMES, Box, Line, Word, review_fields, widen_box
 from .pages import (PageImage, deskew_angle, ink_mask, judge_text_layer, load_page,
                     pdf_page_text, remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, FileInfo, preflight
@@ -86,12 +86,16 @@ class Reading:
         field_confidence: 0..1 per field name.
         searchable_pdf: the original pages with invisible text (PDF bytes), or None
             when not requested.
+        needs_review: names of the fields a person must check before they are
+            confirmed (an uncertain secrecy or urgency mark), see
+            :func:`ocr.fields.review_fields`.
     """
 
     pages: list[PageReading]
     fields: dict
     field_confidence: dict[str, float]
     searchable_pdf: bytes | None = None
+    needs_review: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -103,7 +107,8 @@ class Reading:
 
             {"text": str, "pages": [{"text", "confidence", "source"}],
              "fields": {every name of FIELD_NAMES: value or null},
-             "field_confidence": {name: 0..1}}
+             "field_confidence": {name: 0..1},
+             "needs_review": [field names a person must check]}
         """
         return {
             "text": self.text,
@@ -112,6 +117,7 @@ class Reading:
             "fields": {k: self.fields.get(k) for k in FIELD_NAMES},
             "field_confidence": {k: round(float(self.field_confidence.get(k, 0.0)), 3)
                                  for k in FIELD_NAMES},
+            "needs_review": list(self.needs_review),
         }
 
 
@@ -292,6 +298,28 @@ class PageRegionReader:
         if not words:
             return None
         return Line.from_words(words, page=self.index, page_size=(W, H), reader=self)
+
+    def read_lines(self, box: Box, *, lang: str = "tha", psm: int = 6) -> list[Line]:
+        """OCR ``box`` as a block (``psm`` 6) and return its lines in page coordinates,
+        digits re-read by the classifier; [] when nothing was read."""
+        from .tesseract import build_lines, run_region
+
+        img = self._image()
+        H, W = img.shape[:2]
+        l, t, r, b = box
+        x0, y0 = max(0, l), max(0, t)
+        crop = img[y0:min(H, b), x0:min(W, r)]
+        if crop.size == 0:
+            return []
+        _, _, twords = run_region(crop, lang=lang, psm=psm)
+        for w in twords:
+            wl, wt, wr, wb = w.box
+            w.box = (wl + x0, wt + y0, wr + x0, wb + y0)
+        lines = _drop_specks(build_lines(twords, page=self.index, page_size=(W, H)))
+        _reread_words(img, lines)
+        for ln in lines:
+            ln.reader = self
+        return lines
 
     def read_text(self, box: Box, *, lang: str = "tha", psm: int = 7) -> tuple[str, float]:
         """Like :meth:`read_line`, as ``(text, confidence 0..1)`` (``("", 0.0)`` when
@@ -662,6 +690,58 @@ def _echoes_layer(new: Line, lines: list[Line], lh: int) -> bool:
 
 
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
+#: The bands of a page where marks stand: (top, bottom, left, right) as fractions of
+#: the page. Secrecy at the top and bottom centre of every page (the Secrets Regulation
+#: B.E. 2544), urgency at the top, most often at the left (DOMAIN.md §2).
+MARK_BANDS = ((0.0, 0.14, 0.03, 0.97), (0.85, 1.0, 0.2, 0.8))
+
+
+def _uncovered_ink(gray: np.ndarray, lines: list[Line], box: Box, *, pad: int = 12, least: int = 400) -> bool:
+    """Whether ``box`` of the page holds ink (at least ``least`` dark pixels) outside the
+    word boxes of ``lines`` grown by ``pad``: something the page's reading skipped."""
+    l, t, r, b = box
+    ink = ink_mask(gray[t:b, l:r]).copy()
+    for ln in lines:
+        for w in ln.words:
+            wl, wt, wr, wb = w.box
+            if wr + pad < l or wl - pad > r or wb + pad < t or wt - pad > b:
+                continue
+            ink[max(0, wt - pad - t):max(0, wb + pad - t), max(0, wl - pad - l):max(0, wr + pad - l)] = False
+    return int(ink.sum()) >= least
+
+
+def _read_mark_bands(reader: "PageRegionReader", size: tuple[int, int], lang: str,
+                     gray: np.ndarray | None = None, lines: list[Line] = ()) -> list[Line]:
+    """Re-read the top band and the bottom centre band of a page (:data:`MARK_BANDS`) on
+    their own and return the lines there that hold a secrecy or urgency mark (a run of
+    at most four words that is the term), as ``source="mark"`` lines.
+
+    The page's OCR can miss a mark of a few letters standing alone in a margin,
+    whatever its colour; this looks at the bands where the regulation puts them. With
+    ``gray`` (the page image) and ``lines`` (what its reading found), a band is re-read
+    only when it holds ink outside those lines (:func:`_uncovered_ink`): the marks in
+    the lines themselves are judged by :mod:`ocr.fields` already. The lines found only
+    feed the fields, never the page text. ``size`` is (width, height) of the page image.
+    """
+    from .fields import classify_secrecy, classify_urgency
+
+    W, H = size
+    found: list[Line] = []
+    for top, bottom, left, right in MARK_BANDS:
+        box = (int(left * W), int(top * H), int(right * W), int(bottom * H))
+        if gray is not None and not _uncovered_ink(gray, list(lines), box):
+            continue
+        try:
+            lines = reader.read_lines(box, lang="tha")
+        except OcrError:
+            continue
+        for ln in lines:
+            words = re.sub(r"[\s\-–—_()\[\]*•·.:|]+", " ", ln.text).split()
+            runs = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
+            if 0 < len(words) <= 4 and any(classify_secrecy(r) or classify_urgency(r) for r in runs):
+                ln.source = "mark"
+                found.append(ln)
+    return found
 
 
 def _latin_over_thai_ink(lines: list[Line], reader: "PageRegionReader", lang: str, *, samples: int = 3) -> bool:
@@ -906,7 +986,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
             text = _lines_text(shown_lines)
         reading = PageReading(text=normalize(text).strip(), confidence=round(score, 3),
                               source="text_layer")
-        return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=None,
+        marks = _read_mark_bands(reader, (gray.shape[1], gray.shape[0]), lang, gray, lines + stamps)
+        return _PageResult(index=index, reading=reading, lines=lines + stamps + marks, overlay=None,
                            size_in=page.size_in, source_dpi=page.source_dpi, colour=colour)
 
     gray = _page_gray(rgb, colour)
@@ -938,7 +1019,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     reading = PageReading(text=_lines_text(_with_stamps(lines, stamps)), confidence=round(conf, 3),
                           source="ocr")
     overlay = _text_overlay(tp.pdf, lines, (g.shape[1], g.shape[0])) if tp.pdf else None
-    return _PageResult(index=index, reading=reading, lines=lines + stamps, overlay=overlay,
+    marks = _read_mark_bands(reader, (g.shape[1], g.shape[0]), lang, g, lines + stamps)
+    return _PageResult(index=index, reading=reading, lines=lines + stamps + marks, overlay=overlay,
                        angle=angle, size_in=page.size_in, source_dpi=page.source_dpi,
                        colour=colour)
 
@@ -1145,7 +1227,7 @@ def read(path: str | os.PathLike[str], *, languages: str = "tha+eng",
                 raise
     results.sort(key=lambda r: r.index)
     lines = [ln for r in results for ln in r.lines]
-    fields, conf = extract_fields(lines, had_colour=any(r.colour for r in results))
+    fields, conf, review = review_fields(lines, had_colour=any(r.colour for r in results))
     pdf = None
     if want_pdf:
         try:
@@ -1153,4 +1235,4 @@ def read(path: str | os.PathLike[str], *, languages: str = "tha+eng",
         except Exception as exc:
             raise ReadError(detail=f"searchable PDF: {type(exc).__name__}: {exc}") from exc
     return Reading(pages=[r.reading for r in results], fields=fields,
-                   field_confidence=conf, searchable_pdf=pdf)
+                   field_confidence=conf, searchable_pdf=pdf, needs_review=review)

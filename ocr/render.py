@@ -236,27 +236,47 @@ def _px(cm: float, dpi: int) -> float:
     return cm / 2.54 * dpi
 
 
+#: The inks a mark can be printed in (``stamp_ink``): red as a rubber stamp, or black as
+#: a word processor prints it.
+STAMP_INKS = {"red": _STAMP_RGB, "black": (0, 0, 0)}
+#: How a page is scanned (``scan``): colour, 8-bit grayscale, or black and white (1 bit,
+#: as a fax or a photocopier's scan-to-mail).
+SCANS = ("colour", "gray", "bitonal")
+
+
 def _stamp_items(stamps: Sequence[str], page_w: int, page_h: int, dpi: int,
-                 font_name: str) -> list[_Item]:
-    """Red stamps: urgency top-left, secrecy top-centre and bottom-centre."""
+                 font_name: str, *, ink: str = "red", size_pt: float = _STAMP_PT) -> list[_Item]:
+    """Marks: urgency top-left, secrecy top-centre and bottom-centre (a secrecy word may
+    carry its decoration: ``"- ลับ -"``), bold, ``size_pt``, in ``ink``."""
     items: list[_Item] = []
-    size = _STAMP_PT * dpi / 72.0
+    size = size_pt * dpi / 72.0
     font = load_font(font_name, int(round(size)), bold=True)
+    rgb = STAMP_INKS[ink]
     left = _px(_MARGINS_CM[0], dpi)
-    top_base = _px(_MARGINS_CM[2], dpi) - 0.42 * size
+    top_base = _px(_MARGINS_CM[2], dpi) - 0.42 * _STAMP_PT * dpi / 72.0
     bottom_base = page_h - _px(0.7, dpi)
     for word in stamps:
         word = word.strip()
         if not word:
             continue
         w = font.getlength(word)
-        if word.startswith("ลับ") or word == "ปกปิด":
+        bare = word.strip("-–() ").strip()
+        if bare.startswith("ลับ") or bare == "ปกปิด":
             x = (page_w - w) / 2
-            items.append(_Item(x, top_base, word, font, _STAMP_RGB))
-            items.append(_Item(x, bottom_base, word, font, _STAMP_RGB))
+            items.append(_Item(x, top_base, word, font, rgb))
+            items.append(_Item(x, bottom_base, word, font, rgb))
         else:  # urgency (ด่วน…) and anything else: top-left
-            items.append(_Item(left, top_base, word, font, _STAMP_RGB))
+            items.append(_Item(left, top_base, word, font, rgb))
     return items
+
+
+def _scanned(im: Image.Image, scan: str) -> Image.Image:
+    """``im`` as a scanner in ``scan`` mode gives it (:data:`SCANS`)."""
+    if scan == "gray":
+        return im.convert("L")
+    if scan == "bitonal":
+        return im.convert("L").point(lambda v: 255 if v >= 160 else 0, mode="1")
+    return im
 
 
 def render_letter_pages(
@@ -268,6 +288,9 @@ def render_letter_pages(
     noise: bool = True,
     seed: int = 0,
     stamps: Sequence[str] = (),
+    stamp_ink: str = "red",
+    stamp_pt: float = _STAMP_PT,
+    scan: str = "colour",
 ) -> list[Image.Image]:
     """Lay a letter out on A4 pages and return the page images.
 
@@ -283,8 +306,11 @@ def render_letter_pages(
             from ``seed`` (page ``i`` uses ``seed + i``).
         seed: noise seed.
         stamps: urgency (``ด่วนที่สุด``, ``ด่วนมาก``, ``ด่วน``) and/or secrecy
-            (``ลับ``, ``ลับมาก``, ``ลับที่สุด``) words, drawn red and bold at 34 pt on
-            every page (urgency top-left, secrecy top- and bottom-centre).
+            (``ลับ``, ``ลับมาก``, ``ลับที่สุด``, also decorated: ``"- ลับ -"``) words,
+            drawn bold at ``stamp_pt`` (34) on every page in ``stamp_ink`` ("red" or
+            "black"; urgency top-left, secrecy top- and bottom-centre).
+        scan: "colour", "gray" (8-bit) or "bitonal" (1-bit black and white): how the
+            page comes out of the scanner, applied after the noise.
 
     Returns:
         One PIL image per page: mode ``"RGB"`` when stamps are present, else ``"L"``
@@ -341,19 +367,21 @@ def render_letter_pages(
             pages[-1].append(_Item(left, y, seg, body))
             first_on_page = False
 
-    colour = bool([s for s in stamps if s.strip()])
+    if stamp_ink not in STAMP_INKS or scan not in SCANS:
+        raise ValueError(f"stamp_ink must be one of {sorted(STAMP_INKS)} and scan one of {SCANS}")
+    colour = bool([s for s in stamps if s.strip()]) and stamp_ink != "black"
     out: list[Image.Image] = []
     for i, items in enumerate(pages):
         im = Image.new("RGB" if colour else "L", (page_w, page_h), "white")
         draw = ImageDraw.Draw(im)
-        for it in items + _stamp_items(stamps, page_w, page_h, dpi, font):
+        for it in items + _stamp_items(stamps, page_w, page_h, dpi, font, ink=stamp_ink, size_pt=stamp_pt):
             fill = it.fill if colour else (it.fill if isinstance(it.fill, int) else 0)
             if colour and isinstance(fill, int):
                 fill = (fill, fill, fill)
             draw.text((it.x, it.y), it.text, font=it.font, fill=fill, anchor="ls", language="th")
         if noise:
             im = degrade(im, seed=seed + i, dpi=dpi)
-        out.append(im)
+        out.append(_scanned(im, scan))
     return out
 
 
@@ -482,6 +510,9 @@ def render_letter(
     noise: bool = True,
     seed: int = 0,
     stamps: Sequence[str] = (),
+    stamp_ink: str = "red",
+    stamp_pt: float = _STAMP_PT,
+    scan: str = "colour",
     fmt: str | None = None,
 ) -> Path:
     """Render a Thai official letter to a file (image-only PDF, PNG, JPEG or TIFF).
@@ -490,7 +521,7 @@ def render_letter(
     line per paragraph wrapped at Thai word boundaries; blank lines as paragraph
     spacing; first line ``"บันทึกข้อความ"`` bold 29 pt centred; as many pages as
     needed. See :func:`render_letter_pages` for ``font``, ``size_pt``, ``dpi``,
-    ``noise``, ``seed`` and ``stamps``.
+    ``noise``, ``seed``, ``stamps``, ``stamp_ink``, ``stamp_pt`` and ``scan``.
 
     Args:
         text: the letter text.
@@ -513,14 +544,17 @@ def render_letter(
         raise ValueError(f"unknown output format {key!r}; use pdf, png, jpg or tiff")
     kind = _FORMATS[key]
     pages = render_letter_pages(
-        text, font=font, size_pt=size_pt, dpi=dpi, noise=noise, seed=seed, stamps=stamps
+        text, font=font, size_pt=size_pt, dpi=dpi, noise=noise, seed=seed, stamps=stamps,
+        stamp_ink=stamp_ink, stamp_pt=stamp_pt, scan=scan,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     quality = 60 if noise else 90
     if kind == "pdf":
+        # JPEG pages, or 1-bit pages (a bitonal scan) as CCITT-style bilevel images
+        extra = {} if pages[0].mode == "1" else {"quality": quality}
         pages[0].save(
             out, "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:],
-            quality=quality, title="", producer="saraban ocr.render",
+            title="", producer="saraban ocr.render", **extra,
         )
     elif kind == "tiff":
         pages[0].save(

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from saraban.core.classes import Secrecy
 from saraban.core.errors import DomainError
 from saraban.registry import services
 from saraban.registry.models import Letter
@@ -27,9 +28,12 @@ def register_file(*, actor, path: Path, register_code: str | None = None, use_wo
                   progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Read, confirm and register one file; never raises for a bad file.
 
-    Returns ``{"file", "status": "registered"|"duplicate"|"error", "letter_id",
-    "register", "year", "receive_number", "fields": {…}, "suggested_units": [{code,
-    name, score, reason}], "duplicate_of", "error"}`` (``error`` a Thai message).
+    Returns ``{"file", "status": "registered"|"duplicate"|"needs_review"|"error",
+    "letter_id", "register", "year", "receive_number", "fields": {…}, "suggested_units":
+    [{code, name, score, reason}], "duplicate_of", "error"}`` (``error`` a Thai message).
+    ``needs_review``: the reading found a secrecy mark or was unsure of a mark; nothing
+    is registered and the draft (``letter_id``) waits for a person (see
+    :func:`_held_for_a_person`).
     With ``use_worker`` the reading is queued and awaited (up to 15 minutes);
     otherwise it runs in this process.
     """
@@ -46,6 +50,10 @@ def register_file(*, actor, path: Path, register_code: str | None = None, use_wo
             _wait_for_reading(draft_id)
         else:
             services.read_letter(letter_id=draft_id, progress=progress)
+        held = _held_for_a_person(draft_id)
+        if held:
+            result.update(status="needs_review", letter_id=draft_id, error=held)
+            return result
         letter = services.confirm_letter(actor=actor, letter_id=draft_id, register_code=register_code)
     except services.DuplicateLetter as exc:
         result.update(status="duplicate", duplicate_of=exc.extra.get("duplicate_of"), error=exc.message)
@@ -67,6 +75,26 @@ def register_file(*, actor, path: Path, register_code: str | None = None, use_wo
                                                             sender=letter.sender or letter.issuing_office)],
     )
     return result
+
+
+def _held_for_a_person(draft_id: int) -> str:
+    """Why a read draft must wait for a person instead of being confirmed here ("" when
+    it need not): the reading found a secrecy mark, or was unsure of a mark.
+
+    Classification is a person's decision (DOMAIN.md §2) and a classified letter goes to
+    the secret register: a command confirming the suggestions must never register a
+    letter marked ลับ in the ordinary register, nor decide an uncertain mark. The draft
+    stays, with the suggestion, for the clerk (or the secret registrar) to confirm."""
+    letter = Letter.objects.only("suggested").get(pk=draft_id)
+    suggested = letter.suggested or {}
+    secrecy = suggested.get("secrecy") or "unclassified"
+    review = [name for name in suggested.get("needs_review") or [] if name in ("secrecy", "urgency")]
+    if secrecy == "unclassified" and not review:
+        return ""
+    what = (f"พบเครื่องหมายชั้นความลับ ({Secrecy(secrecy).label})" if secrecy != "unclassified"
+            else "เครื่องหมายชั้นความเร็วหรือชั้นความลับอ่านได้ไม่ชัด")
+    return (f"{what} — ยังไม่ลงทะเบียน ต้องให้เจ้าหน้าที่ตรวจและยืนยันเองที่หน้าร่างหนังสือ "
+            f"(ร่างเลขที่ {draft_id})")
 
 
 def _wait_for_reading(letter_id: int) -> None:
@@ -100,4 +128,6 @@ def describe(result: dict[str, Any]) -> str:
                 f"→ แนะนำส่ง {units}")
     if result["status"] == "duplicate":
         return f"{result['file']}: ซ้ำ — {result['error']}"
+    if result["status"] == "needs_review":
+        return f"{result['file']}: รอเจ้าหน้าที่ตรวจ — {result['error']}"
     return f"{result['file']}: ผิดพลาด — {result['error']}"

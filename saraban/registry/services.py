@@ -201,6 +201,7 @@ def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
     from saraban.routing.selectors import viewer_for
 
     suggested = _suggestions_from(reading.fields)
+    suggested["needs_review"] = [name for name in getattr(reading, "needs_review", []) if name in FIELD_NAMES]
     with transaction.atomic():
         letter = Letter.objects.select_for_update().select_related("created_by").get(pk=letter_id)
         if reading.searchable_pdf and not letter.files.filter(role=LetterFile.Role.SEARCHABLE).exists():
@@ -224,7 +225,7 @@ def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
             # Classification is a person's decision (DOMAIN.md §2): the suggested secrecy
             # is shown and confirmed, never applied to the draft by itself.
             for name, value in suggested.items():
-                if name != "secrecy":
+                if name not in ("secrecy", "needs_review"):
                     setattr(letter, name, value)
             letter.document_number_canonical = thai.canonical_number(letter.document_number)
             letter.duplicate_of = find_duplicate(

@@ -116,6 +116,7 @@ def _rows(letter: Letter | None, values) -> list[dict]:
     secrecy, which is not applied until confirmed), each with its reading confidence."""
     rows = []
     confidence = letter.field_confidence if letter else {}
+    review = set((letter.suggested or {}).get("needs_review") or []) if letter and letter.status == Letter.Status.DRAFT else set()
     for name, label, kind in FORM_FIELDS:
         if name in values:
             value = values.get(name)
@@ -134,7 +135,7 @@ def _rows(letter: Letter | None, values) -> list[dict]:
         else:
             value = ""
         rows.append({"name": name, "label": label, "kind": kind, "value": value or "",
-                     "confidence": confidence.get(name), "choices": CHOICES.get(name)})
+                     "confidence": confidence.get(name), "choices": CHOICES.get(name), "review": name in review})
     return rows
 
 

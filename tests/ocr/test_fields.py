@@ -12,6 +12,7 @@ from ocr.fields import (
     classify_secrecy,
     classify_urgency,
     extract_fields,
+    review_fields,
     parse_document_number,
 )
 from ocr.thai import canonical_number
@@ -351,3 +352,68 @@ def test_garbled_number_line_is_not_the_issuing_office():
     rows[1] = "อ ศาลากลางจังหวัดเชียงใหม่"
     fields, _ = extract_fields(lines_of(rows), today=TODAY)
     assert fields["issuing_office"] == "ศาลากลางจังหวัดเชียงใหม่"
+
+
+# --------------------------------------------------------------------------- marks in any ink (issue 16)
+
+
+def _line(text, *, top, left, height=70, source="ocr", gap=None):
+    """A line whose words stand ``gap`` px apart (default: a normal space)."""
+    from ocr.fields import Word
+
+    words, x = [], left
+    for w in text.split():
+        width = 28 * len(w)
+        words.append(Word(w, (x, top, x + width, top + height), 0.9))
+        x += width + (gap if gap is not None else 20)
+    return Line.from_words(words, source=source)
+
+
+def test_black_marks_of_body_size_count_by_where_they_stand():
+    """A word processor prints the marks in black, often no bigger than the text."""
+    marks = [_line("ด่วนมาก", top=110, left=360), _line("- ลับ -", top=110, left=1150),
+             _line("- ลับ -", top=3330, left=1150)]
+    fields, conf, review = review_fields(marks + lines_of(MEMO), today=TODAY)
+    assert (fields["urgency"], fields["secrecy"]) == ("very_urgent", "confidential")
+    assert review == [] and conf["secrecy"] > 0.6
+
+
+def test_a_mark_and_other_ink_read_as_one_line_are_told_apart():
+    """OCR joins the urgency at the left margin and the secrecy at the centre."""
+    top = _line("ด่วนที่สุด ลับมาก", top=110, left=360, gap=300)
+    fields, _conf, _review = review_fields([top, _line("ลับมาก", top=3330, left=1150)] + lines_of(MEMO),
+                                           today=TODAY)
+    assert (fields["urgency"], fields["secrecy"]) == ("most_urgent", "secret")
+
+
+def test_a_secrecy_mark_seen_once_is_suggested_and_sent_to_a_person():
+    """Secrecy errs on the side of caution: a mark found at the top only is still the
+    suggestion, and a person must check it."""
+    fields, _conf, review = review_fields([_line("ลับ", top=110, left=1150)] + lines_of(MEMO), today=TODAY)
+    assert fields["secrecy"] == "confidential" and review == ["secrecy"]
+
+
+def test_two_secrecy_classes_suggest_the_higher_and_ask_a_person():
+    marks = [_line("ลับ", top=110, left=1150), _line("ลับมาก", top=3330, left=1150)]
+    fields, _conf, review = review_fields(marks + lines_of(MEMO), today=TODAY)
+    assert fields["secrecy"] == "secret" and "secrecy" in review
+
+
+def test_a_mark_quoted_in_a_sentence_near_the_top_is_not_a_mark():
+    quoted = _line("อ้างถึง หนังสือจังหวัดราชบุรี ด่วนที่สุด ที่ รบ ๐๐๑๘/ว ๒๔๗๗๑", top=400, left=360)
+    fields, _conf, review = review_fields([quoted] + lines_of(MEMO), today=TODAY)
+    assert (fields["urgency"], fields["secrecy"], review) == ("normal", "unclassified", [])
+
+
+def test_a_band_reread_mark_counts_and_never_joins_the_text():
+    marks = [_line("ลับที่สุด", top=110, left=1100, source="mark"), _line("ลับที่สุด", top=3330, left=1100, source="mark")]
+    fields, _conf, _review = review_fields(marks + lines_of(MEMO), today=TODAY)
+    assert fields["secrecy"] == "top_secret"
+    assert "ลับ" not in (fields["subject"] or "") and "ลับ" not in (fields["addressee"] or "")
+
+
+@pytest.mark.parametrize("text, secrecy", [("คลับทีสุด", "top_secret"), ("ลับทีสุด", "top_secret"),
+                                           ("สับมาก", "secret"), ("ความลับ", None)])
+def test_a_mark_with_one_letter_of_noise_is_still_read(text, secrecy):
+    s = classify_secrecy(text)
+    assert (s[0] if s else None) == secrecy

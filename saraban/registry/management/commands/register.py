@@ -2,8 +2,10 @@
 
 Reads each file, confirms the suggested fields as USERNAME (default: the demo
 registry clerk) and registers it. The reading runs in a background worker when one
-is running (``python manage.py worker``), otherwise in this process. Exit status 0
-when every file was registered or reported as a duplicate, 1 otherwise.
+is running (``python manage.py worker``), otherwise in this process. A file whose
+reading found a secrecy mark, or was unsure of a mark, is not registered: its draft
+waits for a person (status ``needs_review``). Exit status 0 when every file was
+registered or reported as a duplicate, 1 otherwise.
 """
 
 from __future__ import annotations
