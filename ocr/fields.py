@@ -82,6 +82,8 @@ STAMP_HEIGHT_RATIO = 1.6
 #: Line sources that hold marks only, never the letter's text: ``"stamp"`` (OCR of a red
 #: region) and ``"mark"`` (a re-read of a page's top or bottom band).
 MARK_SOURCES = ("stamp", "mark")
+#: A character of the decoration around a mark: "- ลับ -", "(ลับ)", "* ลับ *".
+MARK_DECORATION = r"[\s\-–—_()\[\]*•·.:|]"
 
 _DIGIT = r"[0-9๐-๙]"
 _COMBINING_RE = re.compile(r"[\u0e31\u0e34-\u0e3a\u0e47-\u0e4e]")
@@ -1543,8 +1545,7 @@ class _Extractor:
             self.conf["issuing_office"] = _words_conf([w for u in used for w in u.words]) or 0.5
 
     # -- urgency / secrecy -------------------------------------------------------------------
-    #: decoration around a mark: "- ลับ -", "(ลับ)", "* ลับ *"
-    _MARK_DECOR = re.compile(r"^[\s\-–—_()\[\]*•·.:|]+|[\s\-–—_()\[\]*•·.:|]+$")
+    _MARK_DECOR = re.compile(rf"^{MARK_DECORATION}+|{MARK_DECORATION}+$")
 
     def _mark_groups(self, ln: Line) -> list[tuple[str, Box, float]]:
         """``(text, box, height)`` of the line and of the word groups in it that may be a

@@ -723,7 +723,7 @@ def _read_mark_bands(reader: "PageRegionReader", size: tuple[int, int], lang: st
     the lines themselves are judged by :mod:`ocr.fields` already. The lines found only
     feed the fields, never the page text. ``size`` is (width, height) of the page image.
     """
-    from .fields import classify_secrecy, classify_urgency
+    from .fields import MARK_DECORATION, classify_secrecy, classify_urgency
 
     W, H = size
     found: list[Line] = []
@@ -736,7 +736,7 @@ def _read_mark_bands(reader: "PageRegionReader", size: tuple[int, int], lang: st
         except OcrError:
             continue
         for ln in lines:
-            words = re.sub(r"[\s\-–—_()\[\]*•·.:|]+", " ", ln.text).split()
+            words = re.sub(f"{MARK_DECORATION}+", " ", ln.text).split()
             runs = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
             if 0 < len(words) <= 4 and any(classify_secrecy(r) or classify_urgency(r) for r in runs):
                 ln.source = "mark"
