@@ -64,6 +64,7 @@ __all__ = [
     "parse_document_number",
     "classify_urgency",
     "classify_secrecy",
+    "holds_mark",
     "review_fields",
 ]
 
@@ -485,6 +486,16 @@ def _match_stamp(text: str, terms: Sequence[tuple[str, str]]) -> tuple[str, floa
             if best is None or len(tsk) > len(_skel([t for t, v in terms if v == best[0]][0])):
                 best = (value, score)
     return best
+
+
+def holds_mark(text: str) -> bool:
+    """Whether a line's text, of at most four words once decoration ("- ลับ -") is
+    dropped, has a run of words that is an urgency or secrecy term (a line of marks,
+    possibly joined with other ink: "ที่สุด ลับที่สุด")."""
+    words = re.sub(f"{MARK_DECORATION}+", " ", text).split()
+    return 0 < len(words) <= 4 and any(
+        classify_secrecy(run) or classify_urgency(run)
+        for run in (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)))
 
 
 def classify_urgency(text: str) -> tuple[str, float] | None:

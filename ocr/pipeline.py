@@ -277,16 +277,25 @@ class PageRegionReader:
         Returns a :class:`ocr.fields.Line` in page coordinates (with this reader), or
         None when nothing was read.
         """
+        lines = self.read_lines(box, lang=lang, psm=psm, pad=10)
+        words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
+        if not words:
+            return None
+        return Line.from_words(words, page=self.index, page_size=lines[0].page_size, reader=self)
+
+    def read_lines(self, box: Box, *, lang: str = "tha", psm: int = 6, pad: int = 0) -> list[Line]:
+        """OCR ``box`` grown by ``pad`` px (a block, ``psm`` 6, by default) and return its
+        lines in page coordinates, with this reader, digits re-read by the classifier and
+        specks dropped; [] when nothing was read."""
         from .tesseract import build_lines, run_region
 
         img = self._image()
         H, W = img.shape[:2]
         l, t, r, b = box
-        pad = 10
         x0, y0 = max(0, l - pad), max(0, t - pad)
         crop = img[y0:min(H, b + pad), x0:min(W, r + pad)]
         if crop.size == 0:
-            return None
+            return []
         _, _, twords = run_region(crop, lang=lang, psm=psm)
         for w in twords:
             wl, wt, wr, wb = w.box
@@ -294,29 +303,6 @@ class PageRegionReader:
         lines = build_lines(twords, page=self.index, page_size=(W, H))
         _reread_words(img, lines)
         lines = _drop_specks(lines)
-        words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
-        if not words:
-            return None
-        return Line.from_words(words, page=self.index, page_size=(W, H), reader=self)
-
-    def read_lines(self, box: Box, *, lang: str = "tha", psm: int = 6) -> list[Line]:
-        """OCR ``box`` as a block (``psm`` 6) and return its lines in page coordinates,
-        digits re-read by the classifier; [] when nothing was read."""
-        from .tesseract import build_lines, run_region
-
-        img = self._image()
-        H, W = img.shape[:2]
-        l, t, r, b = box
-        x0, y0 = max(0, l), max(0, t)
-        crop = img[y0:min(H, b), x0:min(W, r)]
-        if crop.size == 0:
-            return []
-        _, _, twords = run_region(crop, lang=lang, psm=psm)
-        for w in twords:
-            wl, wt, wr, wb = w.box
-            w.box = (wl + x0, wt + y0, wr + x0, wb + y0)
-        lines = _drop_specks(build_lines(twords, page=self.index, page_size=(W, H)))
-        _reread_words(img, lines)
         for ln in lines:
             ln.reader = self
         return lines
@@ -723,7 +709,7 @@ def _read_mark_bands(reader: "PageRegionReader", size: tuple[int, int], lang: st
     the lines themselves are judged by :mod:`ocr.fields` already. The lines found only
     feed the fields, never the page text. ``size`` is (width, height) of the page image.
     """
-    from .fields import MARK_DECORATION, classify_secrecy, classify_urgency
+    from .fields import holds_mark
 
     W, H = size
     found: list[Line] = []
@@ -732,13 +718,11 @@ def _read_mark_bands(reader: "PageRegionReader", size: tuple[int, int], lang: st
         if gray is not None and not _uncovered_ink(gray, list(lines), box):
             continue
         try:
-            lines = reader.read_lines(box, lang="tha")
+            band = reader.read_lines(box, lang="tha")
         except OcrError:
             continue
-        for ln in lines:
-            words = re.sub(f"{MARK_DECORATION}+", " ", ln.text).split()
-            runs = (" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1))
-            if 0 < len(words) <= 4 and any(classify_secrecy(r) or classify_urgency(r) for r in runs):
+        for ln in band:
+            if holds_mark(ln.text):
                 ln.source = "mark"
                 found.append(ln)
     return found
