@@ -270,7 +270,7 @@ class BookView(APIView):
         lines = books.book_lines(register, date_from=start, date_to=end)
         rows = [{**EntrySerializer(line.entry).data, "number_display": line.number, "action": line.action,
                  "remarks": line.remarks} for line in lines]
-        parts = render.book_parts(books.as_document(register, date_from=start, date_to=end))
+        parts = render.book_parts(books.as_document(register, date_from=start, date_to=end, lines=lines))
         return Response({"register": RegisterSerializer(register).data, "from": start, "to": end, "rows": rows,
                          "pdf_parts": parts})
 

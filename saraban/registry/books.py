@@ -165,15 +165,18 @@ def closed_note(register: Register, *, date_from: dt.date, date_to: dt.date) -> 
     return "; ".join(notes)
 
 
-def as_document(register: Register, *, date_from: dt.date, date_to: dt.date):
-    """The book for the period as ``saraban.documents.data.Book`` (for PDF and XLSX)."""
+def as_document(register: Register, *, date_from: dt.date, date_to: dt.date, lines: list[BookLine] | None = None):
+    """The book for the period as ``saraban.documents.data.Book`` (for PDF and XLSX);
+    ``lines``: the period's :func:`book_lines` when the caller has them already."""
     from saraban.documents.data import Book, BookRow
 
+    if lines is None:
+        lines = book_lines(register, date_from=date_from, date_to=date_to)
     rows = tuple(
         BookRow(number=line.number, registered_at=line.entry.entered_at, document_number=line.entry.document_number,
                 document_date=line.entry.document_date, sender=line.entry.sender, addressee=line.entry.addressee,
                 subject=line.entry.subject, action=line.action, remarks=line.remarks, cancelled=line.cancelled)
-        for line in book_lines(register, date_from=date_from, date_to=date_to)
+        for line in lines
     )
     return Book(direction=register.direction, register_name=register.name, agency_name=settings.SARABAN_AGENCY_NAME,
                 date_from=date_from, date_to=date_to, rows=rows, printed_at=timezone.now(),

@@ -116,7 +116,9 @@ def _rows(letter: Letter | None, values) -> list[dict]:
     secrecy, which is not applied until confirmed), each with its reading confidence."""
     rows = []
     confidence = letter.field_confidence if letter else {}
-    review = set((letter.suggested or {}).get("needs_review") or []) if letter and letter.status == Letter.Status.DRAFT else set()
+    review = set()
+    if letter is not None and letter.status == Letter.Status.DRAFT:
+        review = set((letter.suggested or {}).get("needs_review") or [])
     for name, label, kind in FORM_FIELDS:
         if name in values:
             value = values.get(name)
@@ -359,9 +361,10 @@ def register_book(request):
                "lines": [], "keeps": False, "closed_note": "", "last_year_be": today.year - 1 + 543}
     if register is not None:
         try:
-            context["lines"] = books.book_lines(register, date_from=date_from, date_to=date_to)
+            lines = books.book_lines(register, date_from=date_from, date_to=date_to)
+            context["lines"] = lines
             context["pdf_parts"] = _pdf_parts(render_documents.book_parts(
-                books.as_document(register, date_from=date_from, date_to=date_to)))
+                books.as_document(register, date_from=date_from, date_to=date_to, lines=lines)))
         except DomainError as exc:
             messages.error(request, exc.message)
         context["keeps"] = books.keeps_register(user, register)
@@ -372,9 +375,14 @@ def register_book(request):
     return render(request, "registry/book.html", context)
 
 
-def _pdf_parts(parts: int) -> list[int]:
-    """The part numbers to link when a document prints in more than one part; [] else."""
-    return list(range(1, parts + 1)) if parts > 1 else []
+def _pdf_parts(parts: int) -> dict:
+    """What the page says of a PDF printed in ``parts`` parts: ``numbers`` to link
+    (empty for a one-part document) and ``rows``, the most one part holds
+    (``render.MAX_ROWS``, as printed: "๑,๐๐๐")."""
+    from ocr.thai import to_thai_digits
+
+    return {"numbers": list(range(1, parts + 1)) if parts > 1 else [],
+            "rows": to_thai_digits(f"{render_documents.MAX_ROWS:,}")}
 
 
 @login_required
