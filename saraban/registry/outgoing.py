@@ -25,18 +25,17 @@ from saraban.core.classes import DocumentType, Secrecy, Urgency
 from saraban.core.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from saraban.registry import books, numbering
 from saraban.registry.models import OutgoingLetter, Register, RegisterEntry
+from saraban.registry.services import FIELD_LIMITS
 
 log = logging.getLogger(__name__)
 
 #: Fields of a draft a person writes (DOMAIN.md §1 names).
 DRAFT_FIELDS = ("document_type", "is_circular", "subject", "addressee", "references", "enclosures", "body",
                 "signer_name", "signer_position", "owner_unit", "contact", "urgency", "secrecy")
-#: Each text field of a draft: its kind in ``saraban.core.limits`` and its Thai name (the form's label).
+#: Each text field of a draft: its kind in ``saraban.core.limits`` and its Thai name (the
+#: form's label); the header fields a letter shares with an incoming one as registry has them.
 TEXT_LIMITS = {
-    "subject": ("subject", "เรื่อง"),
-    "addressee": ("party", "เรียน/ถึง"),
-    "signer_name": ("person", "ผู้ลงนาม"),
-    "signer_position": ("position", "ตำแหน่งผู้ลงนาม"),
+    **{name: FIELD_LIMITS[name] for name in ("subject", "addressee", "signer_name", "signer_position")},
     "owner_unit": ("party", "ส่วนราชการเจ้าของเรื่อง"),
     "contact": ("contact", "โทร./โทรสาร/อีเมล"),
     "body": ("body", "ข้อความ"),
