@@ -9,7 +9,7 @@ searchable PDF.
 Why the plain text too: with the ``tha`` model Tesseract's TSV "words" are glyph
 clusters (``ศา``, ``ล``, ``า`` …) with no record of where the spaces were; the plain
 text has the spaces. :func:`build_lines` walks both in step to know which TSV words
-are separated by a space, so a :class:`ocr.fields.Word` is one space-delimited token.
+are separated by a space, so a :class:`ocr.layout.Word` is one space-delimited token.
 
 Environment: Tesseract's OpenMP threads make one page 3–4× *slower* on a busy 2-core
 machine, so :func:`run_page` sets ``OMP_THREAD_LIMIT=1`` in this process's environment
@@ -29,7 +29,7 @@ import numpy as np
 from PIL import Image
 
 from .errors import ReadError
-from .fields import Line, Word
+from .layout import Line, Word
 from .thai import normalize
 
 __all__ = ["TessWord", "TessPage", "run_page", "run_region", "build_lines", "tesseract_available"]
@@ -277,10 +277,10 @@ def run_region(gray: np.ndarray, *, lang: str = "tha", psm: int = 7, dpi: int = 
 
 def build_lines(words: list[TessWord], *, page: int, page_size: tuple[int, int],
                 source: str = "ocr") -> list[Line]:
-    """Group TSV words into :class:`ocr.fields.Line` objects of space-delimited tokens.
+    """Group TSV words into :class:`ocr.layout.Line` objects of space-delimited tokens.
 
     Consecutive TSV words with no space between them merge into one
-    :class:`ocr.fields.Word` (text concatenated, box = union, confidence = the
+    :class:`ocr.layout.Word` (text concatenated, box = union, confidence = the
     minimum). Lines follow Tesseract's (block, paragraph, line) order.
 
     Args:

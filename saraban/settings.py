@@ -150,6 +150,10 @@ SARABAN_AGENCY_NAME = os.environ.get(
     "SARABAN_AGENCY_NAME", "สำนักงานปลัดกระทรวงการพัฒนาสังคมและความมั่นคงของมนุษย์"
 )
 SARABAN_OCR_LANGUAGES = os.environ.get("SARABAN_OCR_LANGUAGES", "tha+eng")
+# The reader of letters (an ``ocr.reader.LetterReader``): a dotted path to a class or a
+# function that makes one, or to a reader object. Tests put a fake reader here (the
+# ``fake_reader`` fixture); the default is the real Tesseract pipeline (``ocr.read``).
+SARABAN_READER = "ocr.reader.TesseractReader"
 # Registers (DOMAIN.md §3, §7): the month numbers restart in (1 = calendar year, the
 # regulation's rule; 10 = fiscal year) for registers created from now on; how long a
 # reservation (จองเลข) holds; the retention period unless a rule says otherwise, and

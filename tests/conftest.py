@@ -100,6 +100,22 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture
+def fake_reader(settings):
+    """Letters are read by an :class:`ocr.reader.FakeReader` in this test, with no OCR: it
+    is put in ``settings.SARABAN_READER`` and returned, so that the test says what the
+    letter holds (``fake_reader.pages = [memo_text()]``: the fields are then found in that
+    text; or ``fake_reader.fields = {...}``) and sees what was read
+    (``fake_reader.calls``). By default each page of the file reads as empty. For tests
+    that go through the reading without asserting what OCR makes of a scan; those that
+    do keep the real reader."""
+    from ocr.reader import FakeReader
+
+    reader = FakeReader()
+    settings.SARABAN_READER = reader
+    return reader
+
+
+@pytest.fixture
 def people(db):
     """The demo people by username."""
     from saraban.core.models import User

@@ -24,11 +24,12 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-import ocr
 from ocr.preflight import preflight
 from ocr import thai
 from ocr.errors import InputError
+from ocr.reader import LetterReader
 from saraban.core import limits
 from saraban.core.audit import record_event
 from saraban.core.batch_sql import execute_together, insert_statement, json_with, update_statement
@@ -152,6 +153,22 @@ def _enqueue_reading(letter_id: int) -> None:
     read_letter_task.enqueue(letter_id)
 
 
+def letter_reader() -> LetterReader:
+    """The reader of letters that ``settings.SARABAN_READER`` names, looked up at each call.
+
+    The setting is a dotted path to a class or a function that makes a reader, or to a
+    reader object (anything with :meth:`ocr.reader.LetterReader.read`); a test may set
+    the reader object itself. The default, ``ocr.reader.TesseractReader``, is
+    :func:`ocr.read`. Raises ``ImportError`` for a path that does not import.
+    """
+    chosen = settings.SARABAN_READER
+    if isinstance(chosen, str):
+        chosen = import_string(chosen)
+    if isinstance(chosen, type) or not hasattr(chosen, "read"):
+        chosen = chosen()
+    return chosen
+
+
 def _letter_label(letter: Letter) -> str:
     if letter.receive_number:
         return f"เลขทะเบียนรับ {letter.receive_number}/{letter.year + 543}"
@@ -179,7 +196,8 @@ def read_letter(*, letter_id: int, progress: Callable[[int, int], None] | None =
             progress(done, total)
 
     try:
-        reading = ocr.read(original.file.path, languages=settings.SARABAN_OCR_LANGUAGES, progress=on_page)
+        reading = letter_reader().read(original.file.path, languages=settings.SARABAN_OCR_LANGUAGES,
+                                       progress=on_page)
     except Exception as exc:  # recorded for the clerk, then re-raised for the task log
         message = str(exc) if isinstance(exc, InputError) else f"อ่านเอกสารไม่สำเร็จ: {exc}"
         Letter.objects.filter(pk=letter_id).update(reading_status=Letter.ReadingStatus.FAILED, reading_error=message)

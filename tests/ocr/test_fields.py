@@ -312,7 +312,7 @@ def test_subject_does_not_run_into_a_numbered_item_or_the_body(nxt):
 
 
 def test_label_tolerates_mark_errors_and_junk():
-    from ocr.fields import _label_rest, _which_label
+    from ocr.labels import _label_rest, _which_label
 
     assert _label_rest("เรืยนผู้อำนวยการ", "เรียน") == "ผู้อำนวยการ"
     assert _label_rest("l เรียน ผู้อำนวยการ", "เรียน").strip() == "ผู้อำนวยการ"
