@@ -36,6 +36,15 @@ Figures per set, each reader, and their ratio (project / stock):
   documents; null for stock (no extractor) and for the lines;
 * ``sec_per_page``: wall seconds per page.
 
+Also per set: ``by_kind`` (CER and Thai-digit error of each reader per page kind:
+born-digital, scanner layer, image only, line image); for the lines, ``recogniser``
+(the project's line recogniser alone, on the ``validation`` lines, on the ``held_out``
+third that its training never looked at, and on ``all``) and ``combination`` (spans
+where Tesseract and the recogniser disagreed, and how many the reader took from the
+recogniser); for sets with fields, ``confident`` (fields shown confident and how many
+of them were right). At the top level, ``calibration``: the shipped thresholds and
+their tables (rendered letters, and real pages apart), as printed.
+
 The last line printed is one JSON object:
 ``{"sets": {set: {"reader": {...}, "stock": {...}, "ratio": {...}}}, "cores": n, ...}``.
 """
@@ -75,8 +84,8 @@ LABELS = {
     "urgency_acc": "urgency accuracy",
     "sec_per_page": "seconds per page",
 }
-URGENCY_LABELS = {None: "normal", "": "normal", "ปกติ": "normal", "ด่วน": "urgent",
-                  "ด่วนมาก": "very_urgent", "ด่วนที่สุด": "most_urgent"}
+from ocr.calibration import URGENCY_LABELS, text_key  # noqa: E402
+from ocr.calibration import field_right as field_equal  # noqa: E402
 THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
 _TO_THAI = str.maketrans("0123456789", THAI_DIGITS)
 _WS = re.compile(r"\s+")
@@ -121,37 +130,20 @@ def thai_digits(text: str, *, fold_arabic: bool) -> str:
     return _NOT_THAI_DIGIT.sub("", t)
 
 
-def text_key(value) -> str:
-    from ocr.thai import normalize
-
-    return _WS.sub("", unicodedata.normalize("NFKC", normalize(str(value or ""))))
-
-
-def field_equal(name: str, expected, got) -> bool:
-    from ocr.thai import canonical_number
-
-    if got is None or got == "":
-        return False
-    if name == "document_number":
-        return canonical_number(str(expected)) == canonical_number(str(got))
-    if name == "document_date":
-        return str(expected)[:10] == str(got)[:10]
-    return text_key(expected) == text_key(got)
-
-
 # --------------------------------------------------------------------------- readers
 
-def run_reader(path: Path) -> tuple[str, dict, float, list[str], str | None]:
-    """``ocr.read`` on one file: (text, fields, seconds, page sources, error)."""
+def run_reader(path: Path) -> tuple[str, dict, float, list[str], str | None, dict]:
+    """``ocr.read`` on one file: (text, fields, seconds, page sources, error, confident flags)."""
     import ocr
 
     t0 = time.perf_counter()
     try:
         reading = ocr.read(str(path), workers=1)
     except Exception as exc:  # a failing file is scored as an empty reading
-        return "", {}, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}"
+        return "", {}, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}", {}
     dt = time.perf_counter() - t0
-    return reading.text, dict(reading.fields), dt, [p.source for p in reading.pages], None
+    return (reading.text, dict(reading.fields), dt, [p.source for p in reading.pages], None,
+            dict(getattr(reading, "confident", {}) or {}))
 
 
 def _tesseract(image: str, extra: list[str]) -> str:
@@ -226,18 +218,34 @@ def load_rtarf(corpus: Path) -> list[dict]:
                 fields["subject"] = rec["subject"]
             items.append({"name": rec["file"], "path": root / rec["file"], "kind": "pdf",
                           "ref": rec["ground_truth"], "fields": fields,
-                          "urgency": URGENCY_LABELS.get(label)})
+                          "urgency": URGENCY_LABELS.get(label), "page_kind": page_kind(rec.get("pdf_kind"))})
     return items
 
 
+def page_kind(label: str | None) -> str:
+    """The corpus's ``pdf_kind`` label as one of: born-digital, scanner layer, image only."""
+    label = (label or "").lower()
+    if "born" in label or "digital" in label:
+        return "born-digital"
+    if "layer" in label or "text" in label:
+        return "scanner layer"
+    return "image only"
+
+
 def load_lines(corpus: Path) -> list[dict]:
+    """The real lines, each marked ``validation`` or ``held_out`` as the recogniser's
+    training script splits them (:func:`ocr.training.train_lines.real_lines`)."""
+    from ocr.training.train_lines import is_held_out
+
     root = corpus / "real" / "lines"
     items = []
     with open(root / "gt.tsv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
-            items.append({"name": row["image"], "path": root / "images" / row["image"],
-                          "kind": "line", "ref": row["ground_truth"], "fields": {},
-                          "urgency": None})
+        rows = sorted(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE), key=lambda r: r["image"])
+    for i, row in enumerate(rows):
+        items.append({"name": row["image"], "path": root / "images" / row["image"],
+                      "kind": "line", "ref": row["ground_truth"], "fields": {},
+                      "urgency": None, "page_kind": "line image",
+                      "split": "held_out" if is_held_out(i) else "validation"})
     return items
 
 
@@ -299,21 +307,24 @@ LOADERS = {"real/rtarf": load_rtarf, "real/lines": load_lines, "letters": load_l
 
 # --------------------------------------------------------------------------- running
 
-def run_line_reader(path: Path) -> tuple[str, dict, float, list[str], str | None]:
-    """``ocr.read_line`` on one line image, in the shape of :func:`run_reader`."""
+def run_line_reader(path: Path) -> tuple[str, dict, float, list[str], str | None, dict]:
+    """``ocr.read_line`` on one line image, in the shape of :func:`run_reader`; its
+    last item holds the recogniser's own reading and the combination's counts."""
     import ocr
+    from ocr.pipeline import read_line_detail
 
     t0 = time.perf_counter()
     try:
-        text, _ = ocr.read_line(str(path))
+        detail = read_line_detail(str(path))
     except Exception as exc:
-        return "", {}, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}"
-    return text, {}, time.perf_counter() - t0, ["ocr"], None
+        return "", {}, time.perf_counter() - t0, [], f"{type(exc).__name__}: {exc}", {}
+    return detail.text, {}, time.perf_counter() - t0, ["ocr"], None, {
+        "recogniser": detail.recogniser, "taken": detail.taken, "spans": detail.spans}
 
 
 def run_item(item: dict, tmp: str) -> dict:
     reader = run_reader if item["kind"] == "pdf" else run_line_reader
-    r_text, r_fields, r_time, sources, r_err = reader(item["path"])
+    r_text, r_fields, r_time, sources, r_err, extra = reader(item["path"])
     if item["kind"] == "pdf":
         s_text, s_time, pages, s_err = run_stock_pdf(item["path"], tmp)
         pages = pages or pdf_pages(item["path"])
@@ -322,8 +333,12 @@ def run_item(item: dict, tmp: str) -> dict:
         pages = 1
     ref = cer_text(item["ref"])
     ref_d = thai_digits(item["ref"], fold_arabic=False)
-    res = {"name": item["name"], "pages": pages, "sources": sources,
-           "ref_chars": len(ref), "ref_digits": len(ref_d), "errors": {}}
+    res = {"name": item["name"], "pages": pages, "sources": sources, "page_kind": item.get("page_kind", "image only"),
+           "split": item.get("split"), "ref_chars": len(ref), "ref_digits": len(ref_d), "errors": {}}
+    if item["kind"] == "line" and extra.get("recogniser") is not None:
+        res["recogniser"] = {"edits": levenshtein(ref, cer_text(extra["recogniser"])),
+                             "digit_edits": levenshtein(ref_d, thai_digits(extra["recogniser"], fold_arabic=True)),
+                             "taken": extra["taken"], "spans": extra["spans"]}
     for who, text, dt, err in (("reader", r_text, r_time, r_err), ("stock", s_text, s_time, s_err)):
         res[who] = {
             "edits": levenshtein(ref, cer_text(text)),
@@ -335,6 +350,8 @@ def run_item(item: dict, tmp: str) -> dict:
     fl = {name: field_equal(name, exp, r_fields.get(name)) for name, exp in item["fields"].items()}
     res["reader"]["fields"] = fl
     res["reader"]["field_values"] = {name: r_fields.get(name) for name in item["fields"]}
+    if item["kind"] == "pdf":
+        res["reader"]["confident"] = {name: bool(extra.get(name)) for name in item["fields"]}
     if item["urgency"] is not None:
         res["reader"]["urgency"] = r_fields.get("urgency")
         res["urgency_ref"] = item["urgency"]
@@ -373,11 +390,51 @@ def summarize(results: list[dict], has_fields: bool, has_urgency: bool) -> dict:
         if who == "reader" and marked:
             m["secrecy_acc"] = _rate(sum(r["reader"]["secrecy"] == r["secrecy_ref"] for r in marked), len(marked))
         out[who] = m
+    out.update(_by_kind(results))
+    rec = [r for r in results if "recogniser" in r]
+    if rec:
+        out["recogniser"] = {}
+        for split in ("validation", "held_out", None):
+            part = [r for r in rec if split is None or r["split"] == split]
+            out["recogniser"][split or "all"] = {
+                "lines": len(part),
+                "cer": _round(_rate(sum(r["recogniser"]["edits"] for r in part), sum(r["ref_chars"] for r in part))),
+                "thai_digit_er": _round(_rate(sum(r["recogniser"]["digit_edits"] for r in part),
+                                              sum(r["ref_digits"] for r in part))),
+                "reader_cer": _round(_rate(sum(r["reader"]["edits"] for r in part), sum(r["ref_chars"] for r in part))),
+                "stock_cer": _round(_rate(sum(r["stock"]["edits"] for r in part), sum(r["ref_chars"] for r in part))),
+            }
+        out["combination"] = {"spans": sum(r["recogniser"]["spans"] for r in rec),
+                              "taken": sum(r["recogniser"]["taken"] for r in rec)}
+    flagged = [(ok, r["reader"]["confident"].get(name)) for r in results if "confident" in r["reader"]
+               for name, ok in r["reader"]["fields"].items()]
+    if flagged:
+        conf = [ok for ok, c in flagged if c]
+        out["confident"] = {"fields": len(flagged), "confident": len(conf), "right": sum(conf),
+                            "precision": _round(_rate(sum(conf), len(conf)))}
     out["ratio"] = {k: (None if out["reader"][k] is None or not out["stock"][k]
                         else out["reader"][k] / out["stock"][k]) for k in METRICS}
     for who in ("reader", "stock", "ratio"):
         out[who] = {k: (None if v is None else round(v, 4)) for k, v in out[who].items()}
     return out
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(v, 4)
+
+
+def _by_kind(results: list[dict]) -> dict:
+    """CER and Thai-digit error per page kind (born-digital, scanner layer, image only,
+    line image), each reader."""
+    kinds: dict[str, dict] = {}
+    for kind in sorted({r["page_kind"] for r in results}):
+        part = [r for r in results if r["page_kind"] == kind]
+        chars, digits = sum(r["ref_chars"] for r in part), sum(r["ref_digits"] for r in part)
+        kinds[kind] = {"items": len(part), **{who: {
+            "cer": _round(_rate(sum(r[who]["edits"] for r in part), chars)),
+            "thai_digit_er": _round(_rate(sum(r[who]["digit_edits"] for r in part), digits))}
+            for who in ("reader", "stock")}}
+    return {"by_kind": kinds}
 
 
 def _fmt(key: str, v: float | None, ratio: bool = False) -> str:
@@ -424,10 +481,49 @@ def print_set(name: str, results: list[dict], summary: dict, detail: bool) -> No
               f"{100 * sum(r['stock']['edits'] for r in ocr_only) / oc:.1f}%; Thai digits project "
               f"{100 * sum(r['reader']['digit_edits'] for r in ocr_only) / od:.1f}% stock "
               f"{100 * sum(r['stock']['digit_edits'] for r in ocr_only) / od:.1f}%")
+    for kind, k in summary.get("by_kind", {}).items():
+        print(f"  {kind:14s} {k['items']:3d} items: CER project {_fmt('cer', k['reader']['cer'])} stock "
+              f"{_fmt('cer', k['stock']['cer'])}; Thai digits project {_fmt('cer', k['reader']['thai_digit_er'])} "
+              f"stock {_fmt('cer', k['stock']['thai_digit_er'])}")
+    for split, k in summary.get("recogniser", {}).items():
+        print(f"  recogniser alone, {split:10s} {k['lines']:3d} lines: CER {_fmt('cer', k['cer'])} "
+              f"(project {_fmt('cer', k['reader_cer'])}, stock {_fmt('cer', k['stock_cer'])}); "
+              f"Thai digits {_fmt('cer', k['thai_digit_er'])}")
+    if "combination" in summary:
+        c = summary["combination"]
+        print(f"  combination: {c['spans']} spans where Tesseract and the recogniser disagreed, "
+              f"{c['taken']} taken from the recogniser")
+    if "confident" in summary:
+        c = summary["confident"]
+        print(f"  fields shown confident: {c['confident']} of {c['fields']}, right {c['right']} "
+              f"({_fmt('cer', c['precision'])})")
     print(f"  {'metric':24s} {'project':>9s} {'stock':>9s} {'ratio':>7s}")
     for k in METRICS:
         print(f"  {LABELS[k]:24s} {_fmt(k, summary['reader'][k]):>9s} "
               f"{_fmt(k, summary['stock'][k]):>9s} {_fmt(k, summary['ratio'][k], True):>7s}")
+
+
+def calibration_table() -> dict:
+    """The shipped calibration (``ocr/models/calibration.json``, made by
+    ``python -m ocr.training.calibrate``): per field the threshold and how the
+    confident flags did on rendered letters, and apart, on the real pages; printed."""
+    from ocr import calibration
+
+    cal = calibration.load()
+    if not cal.get("fields"):
+        print("\n== calibration: none shipped ==")
+        return {}
+    b = cal.get("built", {})
+    print(f"\n== calibration: {b.get('field_values')} field values on {b.get('letters')} rendered letters; "
+          f"confident = right >= {b.get('target')} with >= {b.get('min_support')} fields ==")
+    print(f"  {'field':16s} {'threshold':>9s} {'rendered: n':>11s} {'confident':>9s} {'right':>6s}"
+          f" {'real pages: n':>14s} {'confident':>9s} {'right':>6s}")
+    for name, f in cal["fields"].items():
+        rp = (cal.get("real_pages") or {}).get(name) or {}
+        never = " (a person confirms)" if name in calibration.NEVER_CONFIDENT else ""
+        print(f"  {name:16s} {str(f['threshold']):>9s} {f['n']:>11d} {f['above']:>9d} {f['right_above']:>6d}"
+              f" {rp.get('n', 0):>14d} {rp.get('confident', 0):>9d} {rp.get('right_confident', 0):>6d}{never}")
+    return {"built": b, "fields": cal["fields"], "real_pages": cal.get("real_pages", {})}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -491,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
                                 has_urgency=any(i["urgency"] is not None for i in items))
             print_set(name, results, summary, args.detail)
             out["sets"][name] = summary
+    out["calibration"] = calibration_table()
     out["seconds_total"] = round(time.perf_counter() - started, 1)
     print(f"\ntotal wall time {out['seconds_total']:.1f} s")
     print(json.dumps(out, ensure_ascii=False))

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from .labels import _label_rest, _skel, _which_label
 from .layout import _COMBINING_RE, Line, Word, _reread, _with_words, _words_conf
-from .thai import canonical_number, fold_digits, normalize
+from .agency_codes import AGENCY_CODES, check_rtarf_unit, code_source
+from .thai import canonical_number, fold_digits, normalize, to_thai_digits
 
 __all__ = ["AGENCY_CODES", "parse_document_number"]
 
@@ -103,17 +104,9 @@ def parse_document_number(text: str) -> _NumberMatch | None:
     return _NumberMatch(printed=" ".join(printed.split()), start=s, end=e, order=order)
 
 
-#: Letter codes (รหัสตัวพยัญชนะ) of ministries, independent agencies and provinces
-#: that open document numbers: the appendix of the PM's Office Regulation on
-#: Correspondence B.E. 2526 (as amended), the list agencies number their letters by.
-#: Used only to repair an OCR'd code that is not in the list (``รป`` → ``รบ``).
-AGENCY_CODES = frozenset("""
-นร กห กค กต กก พม กษ คค ทส ดศ พน พณ มท ยธ รง วธ อว ศธ สธ อก
-รล พว ตช ปช อส ศย ตผ ลต สผ สว
-กท กบ กจ กส กพ ขก จบ ฉช ชบ ชน ชย ชพ ชร ชม ตง ตร ตก นย นฐ นพ นม นศ นว นบ นธ นน บก บร
-ปท ปข ปจ ปน อย พย พง พท พจ พล พบ พช พร ภก มค มห มส ยส ยล รอ รน รย รบ ลบ ลป ลพ ลย
-ศก สน สข สต สป สส สค สก สบ สห สท สพ สฎ สร นค นภ อท อจ อด อต อน อบ
-""".split())
+# Letter codes and unit numbers, with their sources: see :mod:`ocr.agency_codes`.
+# Used only to repair an OCR'd code that is not in the list (``รป`` → ``รบ``); a repair
+# to a code without a source costs more confidence than one to a sourced code.
 
 # Thai letters that Tesseract confuses with each other (shape pairs).
 _LETTER_CONFUSION = {
@@ -161,6 +154,31 @@ def _fix_agency_code(printed: str) -> tuple[str, bool]:
     if fixed is None:
         return printed, False
     return fixed[0] + m.group(2) + fixed[1] + printed[m.end():], True
+
+
+_RTARF_UNIT = re.compile(r"^(กห\s*\.?\s*)([0-9๐-๙]{4}(?:\s*\.\s*[0-9๐-๙]{1,3})*)(?=\s*/)")
+
+
+def _check_rtarf_unit(printed: str) -> tuple[str, float]:
+    """Check the unit number of a ``กห`` number against the armed forces' list
+    (:func:`ocr.agency_codes.check_rtarf_unit`, the RTARF regulation's appendix ฉ).
+
+    Returns ``(printed, confidence factor)``: the number as printed and 1.0 when the unit
+    is listed (or the number is not an armed-forces-headquarters one); with the one
+    look-alike digit repaired and 0.8 when that reaches a listed unit; as printed and
+    0.7 when a ``กห ๐๓..`` unit is not in the list."""
+    m = _RTARF_UNIT.match(printed)
+    if not m:
+        return printed, 1.0
+    raw = m.group(2)
+    unit = to_thai_digits(re.sub(r"\s+", "", raw))
+    check = check_rtarf_unit(unit)
+    if check is None or (check.listed and not check.repaired):
+        return printed, 1.0
+    if not check.repaired:
+        return printed, 0.7
+    fixed = check.unit if any(c in "๐๑๒๓๔๕๖๗๘๙" for c in raw) else fold_digits(check.unit)
+    return printed[:m.start(2)] + fixed + printed[m.end(2):], 0.8
 
 
 # Tesseract confusions of Thai digits, as observed value -> possible true values
@@ -375,9 +393,12 @@ class _NumberMixin:
         if not found.order:
             printed, fixed = _fix_agency_code(printed)
             if fixed:
-                conf *= 0.8
+                code = re.sub(r"[\s.]", "", printed)[:2]
+                conf *= 0.8 if code_source(code) == "sourced" else 0.6  # unsourced codes are a hint
             printed, fixed = _fix_unit(printed)
             if fixed:
                 conf *= 0.8
+            printed, factor = _check_rtarf_unit(printed)
+            conf *= factor
         self.fields["document_number"] = printed
         self.conf["document_number"] = conf * (1.0 if score >= 3 else 0.6)

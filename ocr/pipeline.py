@@ -52,7 +52,8 @@ from .layout import Line
 from .pages import (PageImage, deskew_angle, ink_mask, judge_text_layer, load_page,
                     pdf_page_text, remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, preflight
-from .regions import (PageRegionReader, _cache_put, _drop_specks, _read_mark_bands, _read_stamps,
+from .regions import (PageRegionReader, _cache_put, _combine_lines, _drop_specks, _read_mark_bands,
+                      _read_stamps,
                       _red_mask, _reread_page_digits, _reread_words)
 from .searchable import _assemble_pdf, _text_overlay
 from .textlayer import _THAI_LETTER, _latin_over_thai_ink, _lines_from_runs, _reconcile_layer
@@ -102,6 +103,10 @@ class Reading:
         needs_review: names of the fields a person must check before they are
             confirmed (an uncertain secrecy or urgency mark), see
             :func:`ocr.fields.review_fields`.
+        confident: (property) per field name, whether the reading may be shown as
+            sure of it: calibrated so that at least 98% of confident fields are right,
+            never a number or a date, an empty field or one a person must check
+            (:func:`ocr.calibration.confident_fields`).
     """
 
     pages: list[PageReading]
@@ -115,13 +120,30 @@ class Reading:
         """All pages' text joined by :data:`PAGE_SEPARATOR` (``"\\n\\f\\n"``)."""
         return PAGE_SEPARATOR.join(p.text for p in self.pages)
 
+    @property
+    def confident(self) -> dict[str, bool]:
+        """Per field name, whether it may be shown as sure (see the class docstring)."""
+        from .calibration import confident_fields
+
+        return confident_fields({k: self.fields.get(k) for k in FIELD_NAMES}, self.field_confidence,
+                                self.needs_review)
+
+    @property
+    def confident(self) -> dict[str, bool]:
+        """Per field name, whether it may be shown as sure (see the class docstring)."""
+        from .calibration import confident_fields
+
+        return confident_fields({k: self.fields.get(k) for k in FIELD_NAMES}, self.field_confidence,
+                                self.needs_review)
+
     def to_dict(self) -> dict:
         """The JSON object printed by ``python -m ocr``::
 
             {"text": str, "pages": [{"text", "confidence", "source"}],
              "fields": {every name of FIELD_NAMES: value or null},
              "field_confidence": {name: 0..1},
-             "needs_review": [field names a person must check]}
+             "needs_review": [field names a person must check],
+             "confident": {name: bool}}
         """
         return {
             "text": self.text,
@@ -131,6 +153,7 @@ class Reading:
             "field_confidence": {k: round(float(self.field_confidence.get(k, 0.0)), 3)
                                  for k in FIELD_NAMES},
             "needs_review": list(self.needs_review),
+            "confident": self.confident,
         }
 
 
@@ -142,20 +165,63 @@ def read_line(path: str | os.PathLike[str], *, languages: str = "tha") -> tuple[
 
     The whole image is read as a single line (Tesseract ``--psm 7``), Thai only by
     default so that Tesseract cannot answer in Latin letters, with its digits re-read by
-    the digit classifier and the same normalisation as :func:`read`. Returns
+    the digit classifier, combined with the project's line recogniser
+    (:mod:`ocr.combine`) and the same normalisation as :func:`read`. Returns
     ``(text, confidence 0..1)``; ``("", 0.0)`` when nothing was read. Raises
     :class:`ocr.errors.InputError` subclasses for files :func:`ocr.preflight` refuses
     (a PDF is refused too: it is not a line image).
     """
+    detail = read_line_detail(path, languages=languages)
+    return detail.text, detail.confidence
+
+
+@dataclass
+class LineDetail:
+    """What :func:`read_line_detail` found on a line image: the combined ``text`` and its
+    ``confidence`` (0..1), ``tesseract``'s text (digits re-read), the ``recogniser``'s
+    own text (None without its model), and how many disagreeing spans there were
+    (``spans``) and were ``taken`` from the recogniser."""
+
+    text: str
+    confidence: float
+    tesseract: str
+    recogniser: str | None
+    taken: int
+    spans: int
+
+
+def read_line_detail(path: str | os.PathLike[str], *, languages: str = "tha") -> LineDetail:
+    """:func:`read_line`, with each reader's own text (for the benchmark and for
+    diagnosis). Raises as :func:`read_line` does."""
+    from .combine import combine_words
+    from .recogniser import load_recogniser
+
     info = preflight(path)
     if info.kind == "pdf":
         from .errors import UnsupportedType
 
         raise UnsupportedType(detail="read_line takes an image of one line, not a PDF")
     reader = PageRegionReader(path=str(path), kind=info.kind, index=0, angle=0.0)
-    height, width = reader._image().shape[:2]
-    text, confidence = reader.read_text((0, 0, width, height), lang=languages, psm=7)
-    return normalize(text), confidence
+    img = reader._image()
+    height, width = img.shape[:2]
+    lines = reader.read_lines((0, 0, width, height), lang=languages, psm=7, pad=10, recognise=False)
+    words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
+    tess = normalize(" ".join(w.text for w in words))
+    model = load_recogniser()
+    rd = model.read(img) if model is not None else None
+    taken = spans = 0
+    if rd is not None and words:
+        new, taken, spans = combine_words([w.text for w in words], rd.text, rd.char_confidences)
+        for w, text in zip(words, new):
+            w.text = text
+    elif rd is not None and rd.confidence >= 0.9:
+        return LineDetail(normalize(rd.text), rd.confidence, "", rd.text, 1, 1)
+    if not words:
+        return LineDetail("", 0.0, "", rd.text if rd else None, 0, 0)
+    ln = Line.from_words(words, page=0, page_size=(width, height))
+    dc = [w.digit_conf for w in words if w.digit_conf is not None]
+    return LineDetail(normalize(ln.text), ln.conf * (min(dc) if dc else 1.0), tess,
+                      rd.text if rd is not None else None, taken, spans)
 
 
 # --------------------------------------------------------------------------- page text
@@ -405,6 +471,7 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     for ln in lines:
         ln.text = " ".join(w.text for w in ln.words)
         ln.reader = reader
+    _combine_lines(g, lines)
     _repair_low_confidence(lines)
     _repair_low_confidence(stamps, below=1.01)  # a stamp is a few common words
     dconf = [w.digit_conf for w in words if w.digit_conf is not None]

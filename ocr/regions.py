@@ -160,6 +160,71 @@ def _drop_specks(lines: list[Line]) -> list[Line]:
 
 #: The page images last prepared in this process, (path, kind, index, angle) → grayscale
 #: image as Tesseract saw it; at most two are kept.
+# --------------------------------------------------------------------------- recogniser
+
+#: the recogniser reads each line cut from the page with this margin (share of its height)
+_LINE_PAD_Y, _LINE_PAD_X = 0.2, 0.5
+
+
+def _recognise_line(img: np.ndarray, ln: Line):
+    """The project's recogniser on ``ln``'s box of ``img`` (a margin added), as
+    ``(LineReading, x offset of the crop)``; None without the model or for an empty box."""
+    from .recogniser import load_recogniser
+
+    model = load_recogniser()
+    if model is None or not ln.words:
+        return None
+    H, W = img.shape[:2]
+    l, t, r, b = ln.box
+    h = max(1, b - t)
+    x0, y0 = max(0, l - int(_LINE_PAD_X * h)), max(0, t - int(_LINE_PAD_Y * h))
+    crop = img[y0:min(H, b + int(_LINE_PAD_Y * h)), x0:min(W, r + int(_LINE_PAD_X * h))]
+    if crop.size == 0:
+        return None
+    return model.read(crop), x0
+
+
+#: a line whose Tesseract words are all at least this sure, with no digit and only
+#: dictionary words, is not re-read by the recogniser (it could only agree, or be wrong)
+SURE_WORD = 0.95
+
+
+def _worth_recognising(ln: Line) -> bool:
+    """Whether the recogniser should re-read ``ln``: it holds a digit (where stock
+    Tesseract is weakest), a word Tesseract was unsure of (< :data:`SURE_WORD`), or
+    Thai that is not all dictionary words (:func:`ocr.thai.word_quality`)."""
+    from .thai import word_quality
+
+    if _HAS_DIGIT.search(ln.text) or any(w.conf < SURE_WORD for w in ln.words):
+        return True
+    return word_quality(ln.text) < 0.999
+
+
+def _combine_lines(img: np.ndarray, lines: list[Line]) -> tuple[int, int]:
+    """Re-read the OCR lines of ``img`` worth it (:func:`_worth_recognising`) with the
+    project's recogniser and combine, in place, each word with what the recogniser
+    wrote over it (:func:`ocr.combine.combine_words`: digits by the recogniser's
+    confidence, letters by the dictionary). Stamps and marks are left as read. Returns
+    ``(spans taken from the recogniser, spans that disagreed)``; (0, 0) without the model."""
+    from .combine import combine_words
+
+    taken = spans = 0
+    for ln in lines:
+        if ln.source != "ocr" or not _worth_recognising(ln):
+            continue
+        got = _recognise_line(img, ln)
+        if got is None:
+            continue
+        rd, _ = got
+        new, tk, sp = combine_words([w.text for w in ln.words], rd.text, rd.char_confidences)
+        for w, text in zip(ln.words, new):
+            w.text = normalize(text)
+        ln.text = " ".join(w.text for w in ln.words)
+        taken += tk
+        spans += sp
+    return taken, spans
+
+
 _PAGE_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
 
 
@@ -225,10 +290,12 @@ class PageRegionReader:
             return None
         return Line.from_words(words, page=self.index, page_size=lines[0].page_size, reader=self)
 
-    def read_lines(self, box: Box, *, lang: str = "tha", psm: int = 6, pad: int = 0) -> list[Line]:
+    def read_lines(self, box: Box, *, lang: str = "tha", psm: int = 6, pad: int = 0,
+                   recognise: bool = True) -> list[Line]:
         """OCR ``box`` grown by ``pad`` px (a block, ``psm`` 6, by default) and return its
-        lines in page coordinates, with this reader, digits re-read by the classifier and
-        specks dropped; [] when nothing was read."""
+        lines in page coordinates, with this reader, digits re-read by the classifier,
+        specks dropped and (unless not ``recognise``) combined with the project's line
+        recogniser (:func:`_combine_lines`); [] when nothing was read."""
         from .tesseract import build_lines, run_region
 
         img = self._image()
@@ -245,6 +312,8 @@ class PageRegionReader:
         lines = build_lines(twords, page=self.index, page_size=(W, H))
         _reread_words(img, lines)
         lines = _drop_specks(lines)
+        if recognise:
+            _combine_lines(img, lines)
         for ln in lines:
             ln.reader = self
         return lines

@@ -220,6 +220,9 @@ def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
 
     suggested = _suggestions_from(reading.fields)
     suggested["needs_review"] = [name for name in getattr(reading, "needs_review", []) if name in FIELD_NAMES]
+    # the fields the reading may show as sure (calibrated; never numbers or dates): the draft page colours by these
+    suggested["confident"] = [name for name, sure in (getattr(reading, "confident", None) or {}).items()
+                              if sure and name in FIELD_NAMES]
     with transaction.atomic():
         letter = Letter.objects.select_for_update().select_related("created_by").get(pk=letter_id)
         if reading.searchable_pdf and not letter.files.filter(role=LetterFile.Role.SEARCHABLE).exists():
@@ -243,7 +246,7 @@ def _store_reading(*, letter_id: int, original: LetterFile, reading) -> Letter:
             # Classification is a person's decision (DOMAIN.md §2): the suggested secrecy
             # is shown and confirmed, never applied to the draft by itself.
             for name, value in suggested.items():
-                if name not in ("secrecy", "needs_review"):
+                if name not in ("secrecy", "needs_review", "confident"):
                     setattr(letter, name, value)
             letter.document_number_canonical = thai.canonical_number(letter.document_number)
             letter.duplicate_of = find_duplicate(

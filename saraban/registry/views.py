@@ -113,12 +113,17 @@ def _form_fields(post) -> dict:
 
 def _rows(letter: Letter | None, values) -> list[dict]:
     """The form's fields: posted ``values`` first, else the letter's (a draft's suggested
-    secrecy, which is not applied until confirmed), each with its reading confidence."""
+    secrecy, which is not applied until confirmed), each with its reading confidence and,
+    on a draft, whether the reading was ``confident`` of it (calibrated: ocr.calibration;
+    numbers and dates never are until a person confirms them) and whether a person must
+    check it."""
     rows = []
-    confidence = letter.field_confidence if letter else {}
-    review = set()
+    confidence = {}
+    review = confident = set()
     if letter is not None and letter.status == Letter.Status.DRAFT:
+        confidence = letter.field_confidence or {}
         review = set((letter.suggested or {}).get("needs_review") or [])
+        confident = set((letter.suggested or {}).get("confident") or []) - review
     for name, label, kind in FORM_FIELDS:
         if name in values:
             value = values.get(name)
@@ -137,7 +142,8 @@ def _rows(letter: Letter | None, values) -> list[dict]:
         else:
             value = ""
         rows.append({"name": name, "label": label, "kind": kind, "value": value or "",
-                     "confidence": confidence.get(name), "choices": CHOICES.get(name), "review": name in review})
+                     "confidence": confidence.get(name), "confident": name in confident,
+                     "choices": CHOICES.get(name), "review": name in review})
     return rows
 
 

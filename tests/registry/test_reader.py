@@ -68,3 +68,24 @@ def test_a_failing_reader_leaves_the_draft_failed_with_its_reason(people, render
     draft.refresh_from_db()
     assert draft.reading_status == Letter.ReadingStatus.FAILED and draft.reading_error
     assert AuditEvent.objects.filter(action="letter.read_failed", target_id=str(draft.pk)).exists()
+
+
+def test_the_draft_page_colours_by_the_calibrated_flags_and_numbers_always_wait(people, rendered, fake_reader,
+                                                                                 client):
+    fake_reader.pages = [memo_text(number="พม ๐๒๐๑/ว ๓๔๕", date="๑๗ มิถุนายน ๒๕๖๘")]
+    fake_reader.confidences = {name: 1.0 for name in ("document_number", "document_date", "subject", "addressee",
+                                                      "signer_name", "signer_position", "document_type")}
+    draft = services.read_letter(letter_id=draft_of(people["clerk"], rendered(memo_text())).pk)
+    sure = set(draft.suggested["confident"])
+    assert not sure & {"document_number", "document_date"}  # numbers and dates wait for a person, even at 100%
+    client.force_login(people["clerk"])
+    page = client.get(f"/letters/{draft.pk}/").content.decode()
+
+    def label(name: str) -> str:
+        return page[page.index(f'for="f-{name}"'):page.index(f'id="f-{name}"')]
+
+    for name in ("document_number", "document_date"):
+        assert "โปรดตรวจกับภาพหนังสือ" in label(name) and "ระบบอ่านมั่นใจ" not in label(name)
+    for name in sure:
+        assert "ระบบอ่านมั่นใจ" in label(name)
+    assert "อ่านได้ 100" not in page  # no raw percentage dressed as certainty

@@ -31,8 +31,11 @@ def test_upload_read_confirm_and_find(people, rendered, django_capture_on_commit
     assert draft.document_date == dt.date(2025, 6, 17)
     assert "".join(draft.subject.split()) == "ขอเชิญประชุมคณะทำงานพัฒนาระบบสารบรรณอิเล็กทรอนิกส์"  # spaces aside
     assert draft.field_confidence.get("document_number") is not None
+    assert "document_number" not in draft.suggested["confident"]  # numbers wait for a person
     page = clerk.get(f"/letters/{draft.pk}/").content.decode()
-    assert "ยืนยันและออกเลขทะเบียนรับ" in page and "อ่านได้" in page
+    assert "ยืนยันและออกเลขทะเบียนรับ" in page
+    number_label = page[page.index('for="f-document_number"'):page.index('id="f-document_number"')]
+    assert "โปรดตรวจกับภาพหนังสือ" in number_label and "ระบบอ่านมั่นใจ" not in number_label
     with django_capture_on_commit_callbacks(execute=True):
         confirmed = clerk.post(f"/letters/{draft.pk}/confirm/", {
             "document_number": draft.document_number, "document_date": "2025-06-17", "subject": draft.subject,
