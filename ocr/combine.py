@@ -7,6 +7,7 @@ they agree, the text stands. Where they disagree:
   digits, as a letter read inside a number does): the recogniser's reading is taken when its
   characters there are at least :data:`DIGIT_CONFIDENCE` sure, because digits are
   where stock Tesseract fails (the corpus's real lines: about 37% of Thai digits wrong);
+  but the first digit of a number is never simply dropped;
 - **Thai letters**: each side's reading is put back into its Thai run (the letters
   around it up to spaces, digits or punctuation) and the run made of known, common
   words wins (:func:`ocr.thai._run_cost`: unknown letters first, then rarity). A tie
@@ -26,7 +27,7 @@ from difflib import SequenceMatcher
 from typing import Sequence
 
 #: how sure (0..1, mean over the span) the recogniser must be for its digits to be taken
-DIGIT_CONFIDENCE = 0.80
+DIGIT_CONFIDENCE = 0.70
 #: how sure the recogniser must be to win a tie on letters, or on anything else
 LETTER_CONFIDENCE = 0.97
 
@@ -38,8 +39,9 @@ _THAI = re.compile(r"[\u0e01-\u0e4e]")
 class Combined:
     """A combined line: ``text``; ``taken``: how many disagreeing spans were taken from
     the recogniser; ``spans``: how many spans disagreed; ``origin``: for each character
-    of ``text``, the index of the character of Tesseract's text it stands for (or, for
-    one the recogniser added, of the character before it; -1 when Tesseract's text is
+    of ``text``, the index of the character of Tesseract's text it stands for (a span
+    taken from the recogniser is spread over the span it replaces in proportion; a
+    character it added stands for the one before it; -1 when Tesseract's text is
     empty)."""
 
     text: str
@@ -98,7 +100,10 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
         in_number = (0 < i1 and i2 < len(tesseract) and _DIGIT.match(tesseract[i1 - 1])
                      and _DIGIT.match(tesseract[i2]) and not t_span.isspace())
         if _DIGIT.search(t_span) or _DIGIT.search(r_span) or in_number:
-            take = conf >= DIGIT_CONFIDENCE
+            # the first digit of a number is never dropped (a leading ๐ of a unit number
+            # is where the recogniser loses a glyph; Tesseract's extra digits come later)
+            starts_number = _DIGIT.match(t_span) and (i1 == 0 or not _DIGIT.match(tesseract[i1 - 1]))
+            take = conf >= DIGIT_CONFIDENCE and not (j1 == j2 and starts_number)
         elif _THAI.search(t_span) or _THAI.search(r_span):
             # put each side's span back into its Thai run, within the text built so far
             # (left) and Tesseract's text after the span (right)
@@ -113,7 +118,9 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             take = conf >= LETTER_CONFIDENCE
         if take:
             out.append(r_span)
-            origin.extend(min(i1 + k, i2 - 1) if i2 > i1 else max(0, i1 - 1) for k in range(len(r_span)))
+            # spread the recogniser's characters over the span they replace, in proportion
+            origin.extend(i1 + (k * (i2 - i1)) // len(r_span) if i2 > i1 else max(0, i1 - 1)
+                          for k in range(len(r_span)))
         else:
             out.append(t_span)
             origin.extend(range(i1, i2))
@@ -124,10 +131,11 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
 def combine_words(words: Sequence[str], text: str, confidences: Sequence[float]) -> tuple[list[str], int, int]:
     """Combine a line's Tesseract words with the recogniser's reading of the whole line.
 
-    The words are joined with spaces and combined with ``text`` by :func:`combine`; each
-    character of the result goes back to the word of the Tesseract character it stands
-    for (:attr:`Combined.origin`; spaces are dropped), so the words keep their boxes. A
-    word left with nothing keeps its own text.
+    Both are compared without their spaces (the two readers space a line differently,
+    and a digit shared across a misplaced space would anchor the alignment wrongly), by
+    :func:`combine`; each character of the result goes back to the word of the
+    Tesseract character it stands for (:attr:`Combined.origin`), so the words keep
+    their boxes. A word left with nothing keeps its own text.
 
     Args:
         words: Tesseract's words of one line, in reading order.
@@ -137,20 +145,14 @@ def combine_words(words: Sequence[str], text: str, confidences: Sequence[float])
     Returns:
         ``(new word texts, spans taken from the recogniser, spans that disagreed)``.
     """
-    line = " ".join(words)
-    owner: list[int] = []
-    for i, w in enumerate(words):
-        owner.extend([i] * len(w))
-        owner.append(-1)
-    owner = owner[:len(line)]
-    c = combine(line, text, confidences)
+    if not words:
+        return [], 0, 0
+    joined = "".join(words)
+    owner = [i for i, w in enumerate(words) for _ in w]
+    keep = [k for k, ch in enumerate(text) if not ch.isspace()]
+    c = combine(joined, "".join(text[k] for k in keep), [confidences[k] for k in keep])
     parts: list[list[str]] = [[] for _ in words]
     for ch, o in zip(c.text, c.origin):
-        if ch.isspace() or not words:
-            continue
-        k = o
-        while 0 <= k < len(owner) and owner[k] < 0:  # a space of Tesseract's: the word before it
-            k -= 1
-        parts[owner[k] if 0 <= k < len(owner) else 0].append(ch)
+        parts[owner[o] if 0 <= o < len(owner) else 0].append(ch)
     new = ["".join(p) or w for p, w in zip(parts, words)]
     return new, c.taken, c.spans

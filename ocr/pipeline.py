@@ -208,7 +208,8 @@ def read_line_detail(path: str | os.PathLike[str], *, languages: str = "tha") ->
     words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
     tess = normalize(" ".join(w.text for w in words))
     model = load_recogniser()
-    rd = model.read(img) if model is not None else None
+    # the recogniser reads the image as it is (it learnt lines with their dotted leaders)
+    rd = model.read(to_gray(load_page(str(path), info.kind, 0).rgb)) if model is not None else None
     taken = spans = 0
     if rd is not None and words:
         new, taken, spans = combine_words([w.text for w in words], rd.text, rd.char_confidences)
@@ -454,7 +455,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     gray = _page_gray(rgb, colour)
     del rgb
     angle = deskew_angle(gray)
-    g = remove_leaders_and_rules(rotate(gray, angle), dpi=page.dpi)
+    plain = rotate(gray, angle)  # as scanned: the line recogniser learnt lines with their leaders
+    g = remove_leaders_and_rules(plain, dpi=page.dpi)
     tp, lines = _ocr(g, page.dpi, lang, want_pdf, index)
     quality = word_quality(tp.text)
     if tp.mean_conf < 0.6 and quality < 0.5:
@@ -464,6 +466,7 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
             tp2, lines2 = _ocr(g2, page.dpi, lang, want_pdf, index)
             if word_quality(tp2.text) > quality:
                 g, tp, lines, angle = g2, tp2, lines2, (angle + turn) % 360
+                plain = rotate(plain, turn)
     _cache_put((path, kind, index, angle), g)
     words = [w for ln in lines for w in ln.words]
     reader = PageRegionReader(path=path, kind=kind, index=index, angle=angle)
@@ -471,7 +474,8 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
     for ln in lines:
         ln.text = " ".join(w.text for w in ln.words)
         ln.reader = reader
-    _combine_lines(g, lines)
+    _combine_lines(plain, lines)
+    del plain
     _repair_low_confidence(lines)
     _repair_low_confidence(stamps, below=1.01)  # a stamp is a few common words
     dconf = [w.digit_conf for w in words if w.digit_conf is not None]
