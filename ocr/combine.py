@@ -42,12 +42,15 @@ class Combined:
     of ``text``, the index of the character of Tesseract's text it stands for (a span
     taken from the recogniser is spread over the span it replaces in proportion; a
     character it added stands for the one before it; -1 when Tesseract's text is
-    empty)."""
+    empty); ``support``: for each character, the recogniser's confidence in it when the
+    recogniser wrote it too (both readers agree, or it was taken from the recogniser),
+    else 0.0."""
 
     text: str
     taken: int
     spans: int
     origin: tuple[int, ...] = ()
+    support: tuple[float, ...] = ()
 
 
 def _thai_run(text: str, start: int, end: int) -> tuple[int, int]:
@@ -79,20 +82,23 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
         recogniser is sure enough, see the module's docstring).
     """
     if not recogniser:
-        return Combined(tesseract, 0, 0, tuple(range(len(tesseract))))
+        return Combined(tesseract, 0, 0, tuple(range(len(tesseract))), (0.0,) * len(tesseract))
     if not tesseract.strip():
         sure = sum(confidences) / len(confidences) >= LETTER_CONFIDENCE
         text = recogniser if sure else tesseract
-        return Combined(text, int(sure), 1, (-1,) * len(text))
+        return Combined(text, int(sure), 1, (-1,) * len(text),
+                        tuple(confidences) if sure else (0.0,) * len(text))
     ops = SequenceMatcher(None, tesseract, recogniser, autojunk=False).get_opcodes()
     out: list[str] = []
     origin: list[int] = []
+    support: list[float] = []
     taken = spans = 0
     for tag, i1, i2, j1, j2 in ops:
         t_span, r_span = tesseract[i1:i2], recogniser[j1:j2]
         if tag == "equal":
             out.append(t_span)
             origin.extend(range(i1, i2))
+            support.extend(confidences[j1:j2])
             continue
         spans += 1
         conf = (sum(confidences[j1:j2]) / (j2 - j1)) if j2 > j1 else (
@@ -121,14 +127,17 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             # spread the recogniser's characters over the span they replace, in proportion
             origin.extend(i1 + (k * (i2 - i1)) // len(r_span) if i2 > i1 else max(0, i1 - 1)
                           for k in range(len(r_span)))
+            support.extend(confidences[j1:j2])
         else:
             out.append(t_span)
             origin.extend(range(i1, i2))
+            support.extend([0.0] * len(t_span))
         taken += int(take)
-    return Combined("".join(out), taken, spans, tuple(origin))
+    return Combined("".join(out), taken, spans, tuple(origin), tuple(support))
 
 
-def combine_words(words: Sequence[str], text: str, confidences: Sequence[float]) -> tuple[list[str], int, int]:
+def combine_words(words: Sequence[str], text: str, confidences: Sequence[float],
+                  digit_support: list[float | None] | None = None) -> tuple[list[str], int, int]:
     """Combine a line's Tesseract words with the recogniser's reading of the whole line.
 
     Both are compared without their spaces (the two readers space a line differently,
@@ -141,6 +150,9 @@ def combine_words(words: Sequence[str], text: str, confidences: Sequence[float])
         words: Tesseract's words of one line, in reading order.
         text, confidences: the recogniser's reading of the same line (one 0..1
             confidence per character; see :class:`ocr.recogniser.LineReading`).
+        digit_support: when given, filled with one value per word: the lowest
+            recogniser confidence over the word's digits when the recogniser wrote every
+            one of them (0.0 when it did not), None for a word without digits.
 
     Returns:
         ``(new word texts, spans taken from the recogniser, spans that disagreed)``.
@@ -152,7 +164,13 @@ def combine_words(words: Sequence[str], text: str, confidences: Sequence[float])
     keep = [k for k, ch in enumerate(text) if not ch.isspace()]
     c = combine(joined, "".join(text[k] for k in keep), [confidences[k] for k in keep])
     parts: list[list[str]] = [[] for _ in words]
-    for ch, o in zip(c.text, c.origin):
-        parts[owner[o] if 0 <= o < len(owner) else 0].append(ch)
+    digit_conf: list[list[float]] = [[] for _ in words]
+    for ch, o, sup in zip(c.text, c.origin, c.support):
+        k = owner[o] if 0 <= o < len(owner) else 0
+        parts[k].append(ch)
+        if _DIGIT.match(ch):
+            digit_conf[k].append(sup)
     new = ["".join(p) or w for p, w in zip(parts, words)]
+    if digit_support is not None:
+        digit_support[:] = [min(d) if d and "".join(p) else None for d, p in zip(digit_conf, parts)]
     return new, c.taken, c.spans

@@ -212,9 +212,12 @@ def read_line_detail(path: str | os.PathLike[str], *, languages: str = "tha") ->
     rd = model.read(to_gray(load_page(str(path), info.kind, 0).rgb)) if model is not None else None
     taken = spans = 0
     if rd is not None and words:
-        new, taken, spans = combine_words([w.text for w in words], rd.text, rd.char_confidences)
-        for w, text in zip(words, new):
+        support: list[float | None] = []
+        new, taken, spans = combine_words([w.text for w in words], rd.text, rd.char_confidences, support)
+        for w, text, sup in zip(words, new, support):
             w.text = text
+            if sup is not None and sup > (w.digit_conf or 0.0):
+                w.digit_conf = sup
     elif rd is not None and rd.confidence >= 0.9:
         return LineDetail(normalize(rd.text), rd.confidence, "", rd.text, 1, 1)
     if not words:

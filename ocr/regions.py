@@ -204,7 +204,9 @@ def _combine_lines(img: np.ndarray, lines: list[Line]) -> tuple[int, int]:
     """Re-read the OCR lines of ``img`` worth it (:func:`_worth_recognising`) with the
     project's recogniser and combine, in place, each word with what the recogniser
     wrote over it (:func:`ocr.combine.combine_words`: digits by the recogniser's
-    confidence, letters by the dictionary). Stamps and marks are left as read. Returns
+    confidence, letters by the dictionary); a word whose digits the recogniser wrote too
+    gets its confidence in them as ``digit_conf`` when that is higher than the digit
+    classifier's. Stamps and marks are left as read. Returns
     ``(spans taken from the recogniser, spans that disagreed)``; (0, 0) without the model."""
     from .combine import combine_words
 
@@ -216,9 +218,12 @@ def _combine_lines(img: np.ndarray, lines: list[Line]) -> tuple[int, int]:
         if got is None:
             continue
         rd, _ = got
-        new, tk, sp = combine_words([w.text for w in ln.words], rd.text, rd.char_confidences)
-        for w, text in zip(ln.words, new):
+        support: list[float | None] = []
+        new, tk, sp = combine_words([w.text for w in ln.words], rd.text, rd.char_confidences, support)
+        for w, text, sup in zip(ln.words, new, support):
             w.text = normalize(text)
+            if sup is not None and sup > (w.digit_conf or 0.0):
+                w.digit_conf = sup  # the recogniser read the same digits: as sure as it is
         ln.text = " ".join(w.text for w in ln.words)
         taken += tk
         spans += sp

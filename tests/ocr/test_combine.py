@@ -34,3 +34,12 @@ def test_words_keep_their_own_text_back_with_the_combined_characters():
     assert taken >= 1 and spans >= taken
     # nothing from the recogniser: the words as Tesseract read them
     assert combine_words(["เรื่อง", "ทดสอบ"], "", []) == (["เรื่อง", "ทดสอบ"], 0, 0)
+
+
+def test_digits_both_readers_agree_on_carry_the_recogniser_s_confidence():
+    support: list = []
+    line = "ลงวันที่ ๒๔ ตุลาคม ๒๕๖๘"
+    combine_words(["ลงวันที่", "๒๔", "ตุลาคม", "๒๕๖๖"], line, [0.9] * (len(line) - 1) + [0.3], support)
+    assert support[0] is None and support[2] is None  # no digits
+    assert support[1] == 0.9  # agreed, at the recogniser's confidence
+    assert support[3] == 0.0  # the last digit is Tesseract's alone (the recogniser was unsure of its own)
