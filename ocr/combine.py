@@ -7,7 +7,8 @@ they agree, the text stands. Where they disagree:
   digits, as a letter read inside a number does): the recogniser's reading is taken when its
   characters there are at least :data:`DIGIT_CONFIDENCE` sure, because digits are
   where stock Tesseract fails (the corpus's real lines: about 37% of Thai digits wrong);
-  but the first digit of a number is never simply dropped;
+  but the first digit of a number, or a digit at either end of the line, is never
+  simply dropped;
 - **Thai letters**: each side's reading is put back into its Thai run (the letters
   around it up to spaces, digits or punctuation) and the run made of known, common
   words wins (:func:`ocr.thai._run_cost`: unknown letters first, then rarity). A tie
@@ -109,7 +110,10 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             # the first digit of a number is never dropped (a leading ๐ of a unit number
             # is where the recogniser loses a glyph; Tesseract's extra digits come later)
             starts_number = _DIGIT.match(t_span) and (i1 == 0 or not _DIGIT.match(tesseract[i1 - 1]))
-            take = conf >= DIGIT_CONFIDENCE and not (j1 == j2 and starts_number)
+            # nor a digit at either end of the recogniser's line (its first and last
+            # frames lose faint glyphs)
+            at_edge = j1 == 0 or j1 == len(recogniser)
+            take = conf >= DIGIT_CONFIDENCE and not (j1 == j2 and (starts_number or at_edge))
         elif _THAI.search(t_span) or _THAI.search(r_span):
             # put each side's span back into its Thai run, within the text built so far
             # (left) and Tesseract's text after the span (right)

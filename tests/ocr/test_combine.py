@@ -43,3 +43,7 @@ def test_digits_both_readers_agree_on_carry_the_recogniser_s_confidence():
     assert support[0] is None and support[2] is None  # no digits
     assert support[1] == 0.9  # agreed, at the recogniser's confidence
     assert support[3] == 0.0  # the last digit is Tesseract's alone (the recogniser was unsure of its own)
+
+
+def test_a_digit_at_the_end_of_the_line_is_not_dropped():
+    assert combine("ที่ ขก ๐๐๑๗.๓/๑๘๔๗๐", "ที่ ขก ๐๐๑๗.๓/๑๘๔๗", sure("ที่ ขก ๐๐๑๗.๓/๑๘๔๗")).text == "ที่ ขก ๐๐๑๗.๓/๑๘๔๗๐"

@@ -100,7 +100,8 @@ def test_read_memo_pdf(memo_pdf):
     assert abs(float(pdf.pages[0].mediabox.width) - 595.3) < 2
 
     d = reading.to_dict()
-    assert set(d) == {"text", "pages", "fields", "field_confidence", "needs_review"}
+    assert set(d) == {"text", "pages", "fields", "field_confidence", "needs_review", "confident"}
+    assert d["confident"]["document_number"] is False  # numbers wait for a person
     assert d["needs_review"] == []  # a plain memo: nothing for a person to check
     assert set(d["fields"]) == set(ocr.pipeline.FIELD_NAMES) == set(d["field_confidence"])
     json.dumps(d, ensure_ascii=False)
