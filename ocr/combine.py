@@ -12,7 +12,11 @@ they agree, the text stands. Where they disagree:
 - **Thai letters**: each side's reading is put back into its Thai run (the letters
   around it up to spaces, digits or punctuation) and the run made of known, common
   words wins (:func:`ocr.thai._run_cost`: unknown letters first, then rarity). A tie
-  keeps Tesseract's, unless the recogniser is at least :data:`LETTER_CONFIDENCE` sure;
+  keeps Tesseract's, unless the recogniser is at least :data:`LETTER_CONFIDENCE` sure.
+  Letters only the recogniser saw are added when they bring no unknown letters and it
+  is at least :data:`WORD_CONFIDENCE` sure;
+- **letters Tesseract read twice** (``จิ จิราภรณ์``) that the recogniser read once: its
+  reading, when it is at least :data:`DIGIT_CONFIDENCE` sure there;
 - **anything else** (spaces, punctuation, Latin): Tesseract's, unless the recogniser is
   at least :data:`LETTER_CONFIDENCE` sure.
 
@@ -29,6 +33,8 @@ from typing import Sequence
 
 #: how sure (0..1, mean over the span) the recogniser must be for its digits to be taken
 DIGIT_CONFIDENCE = 0.70
+#: how sure the recogniser must be to add letters Tesseract did not see (all dictionary words)
+WORD_CONFIDENCE = 0.90
 #: how sure the recogniser must be to win a tie on letters, or on anything else
 LETTER_CONFIDENCE = 0.97
 
@@ -114,6 +120,8 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             # frames lose faint glyphs)
             at_edge = j1 == 0 or j1 == len(recogniser)
             take = conf >= DIGIT_CONFIDENCE and not (j1 == j2 and (starts_number or at_edge))
+        elif j1 == j2 and (tesseract[i2:i2 + len(t_span)] == t_span or tesseract[i1 - len(t_span):i1] == t_span):
+            take = conf >= DIGIT_CONFIDENCE  # Tesseract read the same letters twice; the recogniser once
         elif _THAI.search(t_span) or _THAI.search(r_span):
             # put each side's span back into its Thai run, within the text built so far
             # (left) and Tesseract's text after the span (right)
@@ -123,7 +131,12 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             ta, tb = _thai_run(t_line, len(left), len(left) + len(t_span))
             ra, rb = _thai_run(r_line, len(left), len(left) + len(r_span))
             t_cost, r_cost = _cost(t_line[ta:tb]), _cost(r_line[ra:rb])
-            take = r_cost < t_cost or (r_cost == t_cost and conf >= LETTER_CONFIDENCE)
+            if i1 == i2:
+                # letters Tesseract missed (a faint label, ที่ before a number): every
+                # added word counts as cost, so only ask that no unknown letters come in
+                take = r_cost[0] <= t_cost[0] and conf >= WORD_CONFIDENCE
+            else:
+                take = r_cost < t_cost or (r_cost == t_cost and conf >= LETTER_CONFIDENCE)
         else:
             take = conf >= LETTER_CONFIDENCE
         if take:
@@ -148,7 +161,8 @@ def combine_words(words: Sequence[str], text: str, confidences: Sequence[float],
     and a digit shared across a misplaced space would anchor the alignment wrongly), by
     :func:`combine`; each character of the result goes back to the word of the
     Tesseract character it stands for (:attr:`Combined.origin`), so the words keep
-    their boxes. A word left with nothing keeps its own text.
+    their boxes. A word the combination deleted (a Tesseract duplicate, a speck read as
+    a letter) comes back as "" for the caller to drop.
 
     Args:
         words: Tesseract's words of one line, in reading order.
@@ -174,7 +188,7 @@ def combine_words(words: Sequence[str], text: str, confidences: Sequence[float],
         parts[k].append(ch)
         if _DIGIT.match(ch):
             digit_conf[k].append(sup)
-    new = ["".join(p) or w for p, w in zip(parts, words)]
+    new = ["".join(p) for p in parts]
     if digit_support is not None:
         digit_support[:] = [min(d) if d and "".join(p) else None for d, p in zip(digit_conf, parts)]
     return new, c.taken, c.spans

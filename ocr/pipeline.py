@@ -218,6 +218,7 @@ def read_line_detail(path: str | os.PathLike[str], *, languages: str = "tha") ->
             w.text = text
             if sup is not None and sup > (w.digit_conf or 0.0):
                 w.digit_conf = sup
+        words = [w for w in words if w.text] or words
     elif rd is not None and rd.confidence >= 0.9:
         return LineDetail(normalize(rd.text), rd.confidence, "", rd.text, 1, 1)
     if not words:

@@ -224,6 +224,7 @@ def _combine_lines(img: np.ndarray, lines: list[Line]) -> tuple[int, int]:
             w.text = normalize(text)
             if sup is not None and sup > (w.digit_conf or 0.0):
                 w.digit_conf = sup  # the recogniser read the same digits: as sure as it is
+        ln.words = [w for w in ln.words if w.text] or ln.words
         ln.text = " ".join(w.text for w in ln.words)
         taken += tk
         spans += sp

@@ -34,6 +34,9 @@ def test_words_keep_their_own_text_back_with_the_combined_characters():
     assert taken >= 1 and spans >= taken
     # nothing from the recogniser: the words as Tesseract read them
     assert combine_words(["เรื่อง", "ทดสอบ"], "", []) == (["เรื่อง", "ทดสอบ"], 0, 0)
+    # a word Tesseract read twice comes back empty, for the caller to drop
+    words, _, _ = combine_words(["เรียน", "ผู้", "ผู้อำนวยการ"], "เรียน ผู้อำนวยการ", sure("เรียน ผู้อำนวยการ", 0.8))
+    assert words == ["เรียน", "", "ผู้อำนวยการ"]
 
 
 def test_digits_both_readers_agree_on_carry_the_recogniser_s_confidence():
@@ -47,3 +50,8 @@ def test_digits_both_readers_agree_on_carry_the_recogniser_s_confidence():
 
 def test_a_digit_at_the_end_of_the_line_is_not_dropped():
     assert combine("ที่ ขก ๐๐๑๗.๓/๑๘๔๗๐", "ที่ ขก ๐๐๑๗.๓/๑๘๔๗", sure("ที่ ขก ๐๐๑๗.๓/๑๘๔๗")).text == "ที่ ขก ๐๐๑๗.๓/๑๘๔๗๐"
+
+
+def test_letters_tesseract_read_twice_are_read_once():
+    words, _, _ = combine_words(["(พันเอก", "จิ", "จิราภรณ์"], "(พันเอก จิราภรณ์", sure("(พันเอก จิราภรณ์", 0.8))
+    assert "".join(words) == "(พันเอกจิราภรณ์"
