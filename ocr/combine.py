@@ -3,6 +3,8 @@
 The two are aligned character by character (:class:`difflib.SequenceMatcher`). Where
 they agree, the text stands. Where they disagree:
 
+- **a letter where Tesseract saw a digit**: only when the recogniser is at least
+  :data:`LETTER_CONFIDENCE` sure;
 - **digits** (either side holds a digit, or Tesseract's span stands between two
   digits, as a letter read inside a number does): the recogniser's reading is taken when its
   characters there are at least :data:`DIGIT_CONFIDENCE` sure, because digits are
@@ -11,7 +13,8 @@ they agree, the text stands. Where they disagree:
   simply dropped;
 - **Thai letters**: each side's reading is put back into its Thai run (the letters
   around it up to spaces, digits or punctuation) and the run made of known, common
-  words wins (:func:`ocr.thai._run_cost`: unknown letters first, then rarity). A tie
+  words wins (:func:`ocr.thai._run_cost`: unknown letters first, then rarity), if the
+  recogniser is at least :data:`LETTER_FLOOR` sure of its letters there. A tie
   keeps Tesseract's, unless the recogniser is at least :data:`LETTER_CONFIDENCE` sure.
   Letters only the recogniser saw are added when they bring no unknown letters and it
   is at least :data:`WORD_CONFIDENCE` sure;
@@ -35,6 +38,8 @@ from typing import Sequence
 DIGIT_CONFIDENCE = 0.70
 #: how sure the recogniser must be to add letters Tesseract did not see (all dictionary words)
 WORD_CONFIDENCE = 0.90
+#: the least the recogniser must be sure of letters for the dictionary to choose them
+LETTER_FLOOR = 0.50
 #: how sure the recogniser must be to win a tie on letters, or on anything else
 LETTER_CONFIDENCE = 0.97
 
@@ -112,7 +117,9 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             min(confidences[max(0, j1 - 1):j1 + 1]) if confidences else 0.0)
         in_number = (0 < i1 and i2 < len(tesseract) and _DIGIT.match(tesseract[i1 - 1])
                      and _DIGIT.match(tesseract[i2]) and not t_span.isspace())
-        if _DIGIT.search(t_span) or _DIGIT.search(r_span) or in_number:
+        if _THAI.search(r_span) and not _THAI.search(t_span) and _DIGIT.search(t_span):
+            take = conf >= LETTER_CONFIDENCE  # a letter where Tesseract saw a digit: only when sure
+        elif _DIGIT.search(t_span) or _DIGIT.search(r_span) or in_number:
             # the first digit of a number is never dropped (a leading ๐ of a unit number
             # is where the recogniser loses a glyph; Tesseract's extra digits come later)
             starts_number = _DIGIT.match(t_span) and (i1 == 0 or not _DIGIT.match(tesseract[i1 - 1]))
@@ -120,7 +127,8 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
             # frames lose faint glyphs)
             at_edge = j1 == 0 or j1 == len(recogniser)
             take = conf >= DIGIT_CONFIDENCE and not (j1 == j2 and (starts_number or at_edge))
-        elif j1 == j2 and (tesseract[i2:i2 + len(t_span)] == t_span or tesseract[i1 - len(t_span):i1] == t_span):
+        elif j1 == j2 and (tesseract[i2:i2 + len(t_span)] == t_span
+                           or (i1 >= len(t_span) and tesseract[i1 - len(t_span):i1] == t_span)):
             take = conf >= DIGIT_CONFIDENCE  # Tesseract read the same letters twice; the recogniser once
         elif _THAI.search(t_span) or _THAI.search(r_span):
             # put each side's span back into its Thai run, within the text built so far
@@ -136,7 +144,7 @@ def combine(tesseract: str, recogniser: str, confidences: Sequence[float]) -> Co
                 # added word counts as cost, so only ask that no unknown letters come in
                 take = r_cost[0] <= t_cost[0] and conf >= WORD_CONFIDENCE
             else:
-                take = r_cost < t_cost or (r_cost == t_cost and conf >= LETTER_CONFIDENCE)
+                take = conf >= LETTER_FLOOR and (r_cost < t_cost or (r_cost == t_cost and conf >= LETTER_CONFIDENCE))
         else:
             take = conf >= LETTER_CONFIDENCE
         if take:

@@ -488,6 +488,28 @@ def repair_sara_am(chars: list[tuple[str, object]]) -> list[tuple[str, object]]:
 _GARBAGE = re.compile(r"\(cid:\d+\)|\ufffd|[\ue000-\uf8ff]|[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
+def pdf_layer_is_scanners(path: str | os.PathLike[str], index: int) -> bool:
+    """Whether the text of PDF page ``index`` is a scanner's OCR layer: most of its text
+    objects are drawn invisible (PDF text render mode 3, ISO 32000-1 §9.3.6, how OCR
+    software lays its text over the page image), unlike born-digital text, which is
+    drawn. False for a page without text or that pdfium cannot read."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except Exception:
+        return False
+    try:
+        modes = [pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)
+                 for obj in pdf[index].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT])]
+    except Exception:
+        return False
+    finally:
+        pdf.close()
+    return bool(modes) and sum(m == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for m in modes) > len(modes) / 2
+
+
 def judge_text_layer(text: str) -> tuple[bool, float]:
     """Decide whether a PDF page's own text layer is good enough to use instead of OCR.
 

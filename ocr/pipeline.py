@@ -50,7 +50,7 @@ from .errors import OcrError, ReadError
 from .fields import FIELD_NAMES, review_fields
 from .layout import Line
 from .pages import (PageImage, deskew_angle, ink_mask, judge_text_layer, load_page,
-                    pdf_page_text, remove_leaders_and_rules, rotate, to_gray)
+                    pdf_layer_is_scanners, pdf_page_text, remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, preflight
 from .regions import (PageRegionReader, _cache_put, _combine_lines, _drop_specks, _read_mark_bands,
                       _read_stamps,
@@ -445,6 +445,10 @@ def _read_page(path: str, kind: str, index: int, lang: str, want_pdf: bool) -> _
         lines, changed = _reconcile_layer(gray, shown, lines, reader, lang)
         for ln in lines:
             ln.reader = reader
+        if pdf_layer_is_scanners(path, index):
+            # a scanner's OCR is OCR too: its lines are read again by the recogniser
+            taken, _ = _combine_lines(plain, lines, sources=("text_layer", "ocr"))
+            changed = changed or taken > 0
         if changed:
             text = _lines_text(lines)
         shown_lines = _with_stamps(lines, stamps, known=normalize(text))

@@ -200,19 +200,20 @@ def _worth_recognising(ln: Line) -> bool:
     return word_quality(ln.text) < 0.999
 
 
-def _combine_lines(img: np.ndarray, lines: list[Line]) -> tuple[int, int]:
+def _combine_lines(img: np.ndarray, lines: list[Line], *, sources: tuple[str, ...] = ("ocr",)) -> tuple[int, int]:
     """Re-read the OCR lines of ``img`` worth it (:func:`_worth_recognising`) with the
     project's recogniser and combine, in place, each word with what the recogniser
     wrote over it (:func:`ocr.combine.combine_words`: digits by the recogniser's
     confidence, letters by the dictionary); a word whose digits the recogniser wrote too
     gets its confidence in them as ``digit_conf`` when that is higher than the digit
-    classifier's. Stamps and marks are left as read. Returns
+    classifier's. Only lines of ``sources`` are read (stamps and marks are left as read;
+    a scanner's text layer is passed as ``"text_layer"``). Returns
     ``(spans taken from the recogniser, spans that disagreed)``; (0, 0) without the model."""
     from .combine import combine_words
 
     taken = spans = 0
     for ln in lines:
-        if ln.source != "ocr" or not _worth_recognising(ln):
+        if ln.source not in sources or not _worth_recognising(ln):
             continue
         got = _recognise_line(img, ln)
         if got is None:
