@@ -11,7 +11,7 @@ from pypdf import PdfReader, PdfWriter
 
 import ocr
 from ocr.pages import pdf_page_text
-from ocr.render import render_letter_pages
+from ocr.render import render_letter, render_letter_pages
 from ocr.thai import canonical_number
 
 from .textpdf import Run, letter_runs, text_pdf
@@ -148,3 +148,15 @@ def test_a_layer_in_a_legacy_thai_encoding_is_decoded(tmp_path):
     assert page.source == "text_layer"
     assert "เรื่อง ขอความอนุเคราะห์ส่งรายชื่อผู้เข้าร่วมประชุม" in page.text
     assert "๐๒๐๑/๑๒๓๔" in page.text
+
+
+def test_a_scanners_layer_is_told_from_born_digital_text(tmp_path):
+    from ocr.pages import pdf_layer_is_scanners
+
+    born = text_pdf(tmp_path / "born.pdf", [letter_runs(HEADER)])
+    scanned = tmp_path / "scanned.pdf"
+    scanned.write_bytes(_image_page_with_layer(tmp_path, HEADER))
+    image_only = render_letter("\n".join(HEADER), tmp_path / "image.pdf", seed=2)
+    assert pdf_layer_is_scanners(scanned, 0)      # invisible text over a page image: OCR, read again
+    assert not pdf_layer_is_scanners(born, 0)     # drawn text: the words themselves, kept
+    assert not pdf_layer_is_scanners(image_only, 0)
