@@ -46,14 +46,15 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from ocr import recogniser as R  # noqa: E402
-from ocr.training.train_digits import thai_fonts  # noqa: E402
+from ocr.thai import _edit_distance  # noqa: E402
+from ocr.training.train_digits import _font, thai_fonts  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 ALPHABET = R.ALPHABET
@@ -174,18 +175,6 @@ def sample_text(rng: np.random.Generator, lines: list[str]) -> str:
 
 
 # --------------------------------------------------------------------------- images
-
-
-_FONTS: dict[tuple[str, int], ImageFont.FreeTypeFont] = {}
-
-
-def _font(path: Path, px: int) -> ImageFont.FreeTypeFont:
-    key = (str(path), px)
-    if key not in _FONTS:
-        if len(_FONTS) > 300:
-            _FONTS.clear()
-        _FONTS[key] = ImageFont.truetype(str(path), px, layout_engine=ImageFont.Layout.RAQM)
-    return _FONTS[key]
 
 
 def pick_font(rng: np.random.Generator, fonts: list[tuple[str, Path]], numeric: bool) -> Path:
@@ -412,13 +401,8 @@ def save(params: dict, config: dict, out: Path) -> None:
 
 
 def edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    """Levenshtein distance (unit costs) of two strings."""
+    return _edit_distance(a, b, limit=len(a) + len(b))
 
 
 def _norm(s: str) -> str:
