@@ -53,8 +53,7 @@ from .pages import (PageImage, deskew_angle, ink_mask, judge_text_layer, load_pa
                     pdf_layer_is_scanners, pdf_page_text, remove_leaders_and_rules, rotate, to_gray)
 from .preflight import RENDER_DPI, preflight
 from .regions import (PageRegionReader, _cache_put, _combine_lines, _drop_specks, _read_mark_bands,
-                      _read_stamps,
-                      _red_mask, _reread_page_digits, _reread_words)
+                      _read_stamps, _red_mask, _reread_page_digits, _reread_words)
 from .searchable import _assemble_pdf, _text_overlay
 from .textlayer import _THAI_LETTER, _latin_over_thai_ink, _lines_from_runs, _reconcile_layer
 from .thai import normalize, repair_marks, word_quality
@@ -119,14 +118,6 @@ class Reading:
     def text(self) -> str:
         """All pages' text joined by :data:`PAGE_SEPARATOR` (``"\\n\\f\\n"``)."""
         return PAGE_SEPARATOR.join(p.text for p in self.pages)
-
-    @property
-    def confident(self) -> dict[str, bool]:
-        """Per field name, whether it may be shown as sure (see the class docstring)."""
-        from .calibration import confident_fields
-
-        return confident_fields({k: self.fields.get(k) for k in FIELD_NAMES}, self.field_confidence,
-                                self.needs_review)
 
     @property
     def confident(self) -> dict[str, bool]:
@@ -202,8 +193,7 @@ def read_line_detail(path: str | os.PathLike[str], *, languages: str = "tha") ->
 
         raise UnsupportedType(detail="read_line takes an image of one line, not a PDF")
     reader = PageRegionReader(path=str(path), kind=info.kind, index=0, angle=0.0)
-    img = reader._image()
-    height, width = img.shape[:2]
+    height, width = reader._image().shape[:2]
     lines = reader.read_lines((0, 0, width, height), lang=languages, psm=7, pad=10, recognise=False)
     words = sorted((w for ln in lines for w in ln.words), key=lambda w: w.box[0])
     tess = normalize(" ".join(w.text for w in words))
