@@ -61,14 +61,12 @@ class LineReading:
 
     ``text``: the line (normalised Thai order as written); ``confidence``: 0..1, the
     mean of the characters' confidences (0.0 when nothing was read);
-    ``char_confidences``: one 0..1 value per character of ``text``; ``char_x``: the
-    x-coordinate (px of the image read) where each character was written.
+    ``char_confidences``: one 0..1 value per character of ``text``.
     """
 
     text: str
     confidence: float
     char_confidences: tuple[float, ...]
-    char_x: tuple[float, ...] = ()
 
 
 # --------------------------------------------------------------------------- input
@@ -83,12 +81,7 @@ def _otsu_ink(gray: np.ndarray) -> np.ndarray:
 
 
 def normalise_line(gray: np.ndarray) -> np.ndarray:
-    """A line image as the model reads it (see :func:`normalise_line_at`)."""
-    return normalise_line_at(gray)[0]
-
-
-def normalise_line_at(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
-    """A line image as the model reads it, with where it came from.
+    """A line image as the model reads it.
 
     Args:
         gray: the line, a uint8 array (H, W) or (H, W, 3), dark ink on light paper,
@@ -97,9 +90,7 @@ def normalise_line_at(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
     Returns:
         float32 (``HEIGHT``, W') with ink 1.0 and paper 0.0, cropped to the ink with a
         margin of 10% of the ink's height, scaled to ``HEIGHT`` px keeping the aspect,
-        W' a multiple of 4 and at least 8 (a blank image gives a blank 8-px line);
-        then the x-offset (px of ``gray``) of its first column and its scale (px of
-        ``gray`` per normalised px).
+        W' a multiple of 4 and at least 8 (a blank image gives a blank 8-px line).
     """
     g = np.asarray(gray)
     if g.ndim == 3:
@@ -109,12 +100,11 @@ def normalise_line_at(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
     rows = np.flatnonzero(ink.sum(1) > 0)
     cols = np.flatnonzero(ink.sum(0) > 0)
     if rows.size == 0 or cols.size == 0:
-        return np.zeros((HEIGHT, 8), np.float32), 0.0, 1.0
+        return np.zeros((HEIGHT, 8), np.float32)
     t, b = int(rows[0]), int(rows[-1]) + 1
     l, r = int(cols[0]), int(cols[-1]) + 1
     m = max(1, int(round(0.1 * (b - t))))
-    x0 = max(0, l - m)
-    g = g[max(0, t - m):b + m, x0:r + m]
+    g = g[max(0, t - m):b + m, max(0, l - m):r + m]
     h, w = g.shape
     new_w = max(8, int(round(w * HEIGHT / h)))
     g = cv2.resize(g, (new_w, HEIGHT), interpolation=cv2.INTER_AREA if h > HEIGHT else cv2.INTER_LINEAR)
@@ -125,7 +115,7 @@ def normalise_line_at(gray: np.ndarray) -> tuple[np.ndarray, float, float]:
     pad = (-x.shape[1]) % 4
     if pad:
         x = np.pad(x, ((0, 0), (0, pad)))
-    return x.astype(np.float32), float(x0), w / new_w
+    return x.astype(np.float32)
 
 
 # --------------------------------------------------------------------------- model
@@ -277,47 +267,39 @@ class LineRecogniser:
         Lines wider than ``MAX_WIDTH`` once normalised are read in overlapping-free
         parts cut at the widest blank column near each cut.
         """
-        x, x0, scale = normalise_line_at(gray)
+        x = normalise_line(gray)
         parts = _cut(x) if x.shape[1] > MAX_WIDTH else [x]
-        texts, confs, xs = [], [], []
-        offset = 0
+        texts, confs = [], []
         for part in parts:
-            t, c, frames = self.decode(self.logits(part))
+            t, c = self.decode(self.logits(part))
             texts.append(t)
             confs.extend(c)
-            xs.extend(x0 + (offset + 4 * f + 2) * scale for f in frames)
-            offset += part.shape[1]
-        text = "".join(texts)
-        return LineReading(text=text, confidence=float(np.mean(confs)) if confs else 0.0,
-                           char_confidences=tuple(confs), char_x=tuple(xs))
+        return LineReading(text="".join(texts), confidence=float(np.mean(confs)) if confs else 0.0,
+                           char_confidences=tuple(confs))
 
-    def decode(self, logits: np.ndarray) -> tuple[str, list[float], list[float]]:
-        """Greedy CTC decoding of (T, classes) scores: the text, one confidence per
-        character (the mean softmax probability of the frames that wrote it) and the
-        mean frame index of each character."""
+    def decode(self, logits: np.ndarray) -> tuple[str, list[float]]:
+        """Greedy CTC decoding of (T, classes) scores: the text and one confidence per
+        character (the mean softmax probability of the frames that wrote it)."""
         z = logits - logits.max(axis=1, keepdims=True)
         p = np.exp(z)
         p /= p.sum(axis=1, keepdims=True)
         best = p.argmax(axis=1)
         text: list[str] = []
         confs: list[float] = []
-        frames: list[float] = []
-        prev, run, start = 0, [], 0
+        prev, run = 0, []
         for t, k in enumerate(best):
             k = int(k)
             if k != prev:
                 if prev != 0:
                     text.append(self.alphabet[prev - 1])
                     confs.append(float(np.mean(run)))
-                    frames.append((start + t - 1) / 2)
-                run, start = [], t
+                run = []
             run.append(float(p[t, k]))
             prev = k
         if prev != 0:
             text.append(self.alphabet[prev - 1])
             confs.append(float(np.mean(run)))
-            frames.append((start + len(best) - 1) / 2)
-        return "".join(text), confs, frames
+        return "".join(text), confs
 
 
 def _cut(x: np.ndarray) -> list[np.ndarray]:

@@ -158,8 +158,6 @@ def _drop_specks(lines: list[Line]) -> list[Line]:
     return out
 
 
-#: The page images last prepared in this process, (path, kind, index, angle) → grayscale
-#: image as Tesseract saw it; at most two are kept.
 # --------------------------------------------------------------------------- recogniser
 
 #: the recogniser reads each line cut from the page with this margin (share of its height)
@@ -167,8 +165,8 @@ _LINE_PAD_Y, _LINE_PAD_X = 0.2, 0.5
 
 
 def _recognise_line(img: np.ndarray, ln: Line):
-    """The project's recogniser on ``ln``'s box of ``img`` (a margin added), as
-    ``(LineReading, x offset of the crop)``; None without the model or for an empty box."""
+    """The project's recogniser on ``ln``'s box of ``img`` (a margin added): an
+    :class:`ocr.recogniser.LineReading`, or None without the model or for an empty box."""
     from .recogniser import load_recogniser
 
     model = load_recogniser()
@@ -181,7 +179,7 @@ def _recognise_line(img: np.ndarray, ln: Line):
     crop = img[y0:min(H, b + int(_LINE_PAD_Y * h)), x0:min(W, r + int(_LINE_PAD_X * h))]
     if crop.size == 0:
         return None
-    return model.read(crop), x0
+    return model.read(crop)
 
 
 #: a line whose Tesseract words are all at least this sure, with no digit and only
@@ -200,7 +198,8 @@ def _worth_recognising(ln: Line) -> bool:
     return word_quality(ln.text) < 0.999
 
 
-def _combine_lines(img: np.ndarray, lines: list[Line], *, sources: tuple[str, ...] = ("ocr",)) -> tuple[int, int]:
+def _combine_lines(img: np.ndarray, lines: list[Line], *,
+                   sources: tuple[str, ...] = ("ocr",)) -> tuple[int, int]:
     """Re-read the OCR lines of ``img`` worth it (:func:`_worth_recognising`) with the
     project's recogniser and combine, in place, each word with what the recogniser
     wrote over it (:func:`ocr.combine.combine_words`: digits by the recogniser's
@@ -215,10 +214,9 @@ def _combine_lines(img: np.ndarray, lines: list[Line], *, sources: tuple[str, ..
     for ln in lines:
         if ln.source not in sources or not _worth_recognising(ln):
             continue
-        got = _recognise_line(img, ln)
-        if got is None:
+        rd = _recognise_line(img, ln)
+        if rd is None:
             continue
-        rd, _ = got
         support: list[float | None] = []
         new, tk, sp = combine_words([w.text for w in ln.words], rd.text, rd.char_confidences, support)
         for w, text, sup in zip(ln.words, new, support):
@@ -232,6 +230,8 @@ def _combine_lines(img: np.ndarray, lines: list[Line], *, sources: tuple[str, ..
     return taken, spans
 
 
+#: The page images last prepared in this process, (path, kind, index, angle) → grayscale
+#: image as Tesseract saw it; at most two are kept.
 _PAGE_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
 
 
